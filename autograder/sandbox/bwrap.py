@@ -1,0 +1,98 @@
+"""Build the bubblewrap command line that isolates the warm worker and everything it forks."""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+RUNNER_MOUNT = "/opt/autograder-runner"
+WORKROOT = "/tmp/ag"
+INNER_DIR = Path(__file__).resolve().parent / "inner"
+
+
+@functools.lru_cache(maxsize=None)
+def bwrap_path() -> str | None:
+    """Path of a bwrap that works on this machine, or None (no binary, or namespaces forbidden)."""
+    path = shutil.which("bwrap")
+    if path is None:
+        return None
+    try:
+        probe = subprocess.run(
+            [path, "--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+            capture_output=True, timeout=20,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return path if probe.returncode == 0 else None
+
+
+def python_roots() -> list[str]:
+    """Folders the sandboxed interpreter needs: its prefixes and site-packages, nothing else."""
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             os.path.dirname(os.path.realpath(sys.executable))}
+    try:
+        roots.update(site.getsitepackages())
+    except AttributeError:
+        pass
+    real = {os.path.realpath(r) for r in roots if r and os.path.isdir(r)} | {r for r in roots if r and os.path.isdir(r)}
+    # Drop folders already inside another one; keep the list short and ordered.
+    kept = []
+    for root in sorted(real, key=len):
+        if not any(root == k or root.startswith(k.rstrip("/") + "/") for k in kept):
+            kept.append(root)
+    return kept
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = []
+    for top in ("/usr", "/etc", "/opt/conda"):
+        if os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    return args
+
+
+def _bind_with_parents(path: str, target: str, made: set[str]) -> list[str]:
+    """ro-bind ``path`` at ``target``, creating missing parents world-traversable (0755)."""
+    args: list[str] = []
+    parts = Path(target).parts[1:-1]
+    current = ""
+    for part in parts:
+        current += "/" + part
+        if current in made or current in ("/usr", "/etc", "/tmp", "/dev", "/proc"):
+            continue
+        made.add(current)
+        args += ["--perms", "0755", "--dir", current]
+    return args + ["--ro-bind", path, target]
+
+
+def bwrap_command(python: str, workroot: str = WORKROOT) -> list[str]:
+    """The full command: bwrap with its mounts, then the zygote under the same interpreter."""
+    binary = bwrap_path()
+    if binary is None:
+        raise RuntimeError("bubblewrap is not usable here")
+    args = [binary, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    args += _system_binds()
+    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    made: set[str] = set()
+    for root in python_roots():
+        if root.startswith(("/usr/", "/etc/")) or root in ("/usr", "/etc"):
+            continue
+        args += _bind_with_parents(root, root, made)
+    args += _bind_with_parents(str(INNER_DIR), RUNNER_MOUNT, made)
+    args += ["--chdir", "/tmp", python, "-I", "-B", f"{RUNNER_MOUNT}/ag_zygote.py", workroot]
+    return args
+
+
+def process_command(python: str, workroot: str) -> list[str]:
+    """The fallback without namespaces: the same zygote, limits only."""
+    return [python, "-I", "-B", str(INNER_DIR / "ag_zygote.py"), workroot]

@@ -1,0 +1,89 @@
+"""The grader's brief training: rebuild the student's model from plain data and train it on
+data of the grader's own, shaped to the model's input and output (runs in a sandboxed child)."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+SAFE_MODULE_PREFIXES = ("keras",)
+
+
+def check_config_is_safe(value, path="config"):
+    """Refuse configs that name code outside Keras or carry serialized functions."""
+    if isinstance(value, dict):
+        module = value.get("module")
+        if isinstance(module, str) and not (module == "keras" or module.startswith("keras.")):
+            raise ValueError(f"{path}: module {module!r} is not part of Keras")
+        if value.get("class_name") in ("Lambda", "TFOpLambda", "__lambda__"):
+            raise ValueError(f"{path}: Lambda layers cannot be rebuilt safely")
+        for key, item in value.items():
+            check_config_is_safe(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_config_is_safe(item, f"{path}[{i}]")
+
+
+def rebuild_model(keras, rebuild):
+    check_config_is_safe(rebuild)
+    if rebuild.get("model"):
+        model = keras.saving.deserialize_keras_object(rebuild["model"], safe_mode=True)
+        if not model.built and rebuild.get("input_shape"):
+            model.build(tuple(rebuild["input_shape"]))
+        return model
+    layers = [keras.saving.deserialize_keras_object(cfg, safe_mode=True) for cfg in rebuild["layers"]]
+    shape = tuple(rebuild["input_shape"][1:])
+    return keras.Sequential([keras.Input(shape=shape)] + layers)
+
+
+def make_data(input_shape, units, task, n, seed):
+    """Random inputs and a learnable target: binary, k-class (one-hot or sparse) or regression."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
+    flat = x.reshape(n, -1)
+    if task == "binary":
+        w = rng.normal(size=(flat.shape[1],))
+        y = (flat @ w > 0).astype("float32").reshape(n, 1)
+        if units and units > 1:
+            y = np.repeat(y, units, axis=1)
+    elif task in ("categorical", "sparse"):
+        w = rng.normal(size=(flat.shape[1], units))
+        labels = np.argmax(flat @ w, axis=1)
+        y = labels.astype("int32") if task == "sparse" else np.eye(units, dtype="float32")[labels]
+    else:
+        w = rng.normal(size=(flat.shape[1], max(1, units or 1))) / math.sqrt(flat.shape[1])
+        y = (flat @ w).astype("float32")
+    return x, y
+
+
+def train(request):
+    """Rebuild, compile with the student's optimizer and loss, fit briefly; return the curves."""
+    import keras
+
+    started = time.monotonic()
+    settings = request["settings"]
+    rebuild = request["rebuild"]
+    keras.utils.set_random_seed(settings.get("seed", 0))
+    model = rebuild_model(keras, rebuild)
+    optimizer = "adam"
+    if rebuild.get("optimizer"):
+        optimizer = keras.optimizers.deserialize(rebuild["optimizer"])
+    loss = rebuild["loss"]
+    if isinstance(loss, dict):
+        loss = keras.losses.deserialize(loss)
+    model.compile(optimizer=optimizer, loss=loss)
+    shape = [d for d in model.input_shape[1:]]
+    if any(d is None for d in shape):
+        raise ValueError(f"the model's input shape {model.input_shape} has unknown dimensions")
+    units = model.output_shape[-1]
+    x, y = make_data(shape, units, request["task"], settings.get("samples", 512), settings.get("seed", 0))
+    history = model.fit(x, y, epochs=settings.get("epochs", 5), batch_size=settings.get("batch_size", 32),
+                        validation_split=0.2, verbose=0, shuffle=False)
+    clean = lambda values: [float(v) if math.isfinite(float(v)) else str(float(v)) for v in values]
+    return {
+        "type": "train_result",
+        "loss": clean(history.history.get("loss", [])),
+        "val_loss": clean(history.history.get("val_loss", [])),
+        "elapsed_s": time.monotonic() - started,
+    }

@@ -1,0 +1,195 @@
+"""The grader's handle on one warm, sandboxed worker process (the zygote).
+
+The worker imports TensorFlow once; each job is run by a fresh child it forks, with limits,
+in its own working folder, as an unprivileged user when the grader runs as root.
+Only JSON crosses this boundary.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from typing import Any
+
+from autograder.sandbox import bwrap
+from autograder.types import ExecutionArtifact, RunLimits
+
+STARTUP_TIMEOUT_S = 180.0
+PREIMPORT = "pandas,sklearn,matplotlib,matplotlib.pyplot"
+
+
+class WorkerError(RuntimeError):
+    """The worker died or stopped answering; the message says what happened."""
+
+
+def sandbox_env(threads: int) -> dict[str, str]:
+    """A small, explicit environment: nothing of the grader's leaks in."""
+    env = {
+        "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "MPLBACKEND": "Agg",
+        "KERAS_BACKEND": "tensorflow",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "TF_NUM_INTRAOP_THREADS": str(threads),
+        "TF_NUM_INTEROP_THREADS": "1",
+        "OMP_NUM_THREADS": str(threads),
+        "OPENBLAS_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+        "AG_PREIMPORT": PREIMPORT,
+    }
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if key in os.environ:  # set on some machines for correctness; keep them
+            env[key] = os.environ[key]
+    return env
+
+
+def resolve_isolation(requested: str) -> str:
+    """``auto`` picks bwrap when it works here, else the limits-only process sandbox."""
+    if requested == "auto":
+        return "bwrap" if bwrap.bwrap_path() else "process"
+    if requested == "bwrap" and not bwrap.bwrap_path():
+        raise WorkerError("bubblewrap (bwrap) was requested but cannot run on this machine")
+    return requested
+
+
+class SandboxWorker:
+    """Start with ``start()``; then ``run()`` and ``train()`` jobs one at a time; ``close()``."""
+
+    def __init__(self, isolation: str = "auto", threads: int = 1, log_path: str | None = None):
+        self.isolation = resolve_isolation(isolation)
+        self.threads = threads
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+        self.buffer = b""
+        self.info: dict[str, Any] = {}
+        self.tempdir: str | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> dict[str, Any]:
+        if self.isolation == "bwrap":
+            cmd = bwrap.bwrap_command(sys.executable)
+        else:
+            self.tempdir = tempfile.mkdtemp(prefix="autograder-")
+            os.chmod(self.tempdir, 0o711)
+            cmd = bwrap.process_command(sys.executable, os.path.join(self.tempdir, "ag"))
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+            env=sandbox_env(self.threads), start_new_session=True, cwd=self.tempdir or "/",
+        )
+        if log is not subprocess.DEVNULL:
+            log.close()
+        self.buffer = b""
+        ready = self._read_message(STARTUP_TIMEOUT_S)
+        if ready.get("type") != "ready":
+            raise WorkerError(f"the sandbox did not start: {ready}")
+        self.info = ready
+        return ready
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            try:
+                if proc.poll() is None and proc.stdin:
+                    proc.stdin.write(b'{"op": "exit"}\n')
+                    proc.stdin.flush()
+                    proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired, ValueError):
+                pass
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except Exception:
+                    pass
+        if self.tempdir:
+            shutil.rmtree(self.tempdir, ignore_errors=True)
+            self.tempdir = None
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def __enter__(self) -> "SandboxWorker":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- protocol ------------------------------------------------------------------------
+    def _read_message(self, timeout: float) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerError("the sandbox stopped answering")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                code = self.proc.poll()
+                raise WorkerError(f"the sandbox exited unexpectedly (code {code})")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one request; on any failure the worker is restarted and WorkerError raised."""
+        if self.proc is None:
+            self.start()
+        try:
+            assert self.proc is not None and self.proc.stdin is not None
+            self.proc.stdin.write((json.dumps(message) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+            reply = self._read_message(timeout)
+        except (OSError, ValueError, WorkerError) as exc:
+            self.restart()
+            raise WorkerError(str(exc)) from exc
+        if reply.get("type") == "error":
+            raise WorkerError(reply.get("message", "unknown error in the sandbox"))
+        return reply
+
+    # -- jobs ----------------------------------------------------------------------------
+    def run(self, job: dict[str, Any], limits: RunLimits) -> ExecutionArtifact:
+        job = dict(job, limits=asdict(limits))
+        job.setdefault("soft_deadline_s", max(1.0, limits.timeout_s - min(5.0, limits.timeout_s * 0.1)))
+        job.setdefault("fit_epochs_cap", limits.fit_epochs_cap)
+        reply = self.request({"op": "run", "job": job}, timeout=limits.timeout_s + 60)
+        state = reply.get("state")
+        return ExecutionArtifact(
+            outcome=str(reply.get("outcome", "crash")),
+            state=state if isinstance(state, dict) else {},
+            output=str(reply.get("output", "")),
+            output_dropped_bytes=int(reply.get("output_dropped_bytes", 0) or 0),
+            elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),
+            isolation=self.isolation,
+            message=str(reply.get("detail", "")),
+        )
+
+    def train(self, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:
+        request = dict(request, limits=asdict(limits))
+        reply = self.request({"op": "train", "request": request}, timeout=limits.timeout_s + 60)
+        state = reply.get("state") if isinstance(reply.get("state"), dict) else {}
+        if reply.get("outcome") != "completed" and not state.get("error"):
+            state = dict(state, error=f"the training run ended with {reply.get('outcome')} ({reply.get('detail')})")
+        return state
