@@ -30,8 +30,8 @@ class LoadError:
 
     kind: str
     """Machine-readable kind, e.g. ``corrupt_notebook``, ``binary_file``, ``empty``, ``syntax_error``."""
-    message: str
-    """A sentence a student can read."""
+    detail: str = ""
+    """Technical detail (line, parser message); the report's sentence comes from the message catalog."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,9 @@ class CompileSpec:
     """Canonical loss name (``binary_crossentropy``), or the class/function name when unknown."""
     from_logits: bool = False
     metrics: tuple[str, ...] = ()
+    error: str | None = None
+    """The exception ``compile`` raised, if it failed."""
+    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,8 @@ class GradeResult:
     output: str = ""
     output_dropped_bytes: int = 0
     notes: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    """IPython magics and shell lines that the sandbox skipped."""
     grader_version: str = ""
     filename: str = ""
 

@@ -77,11 +77,14 @@ class Tracker:
             top = stack[0]
             order = self.call_orders.get(id(top))
             if order is not None and order.get("recording") and not isinstance(layer, keras.Model):
-                order["layers"].append(layer)
+                # Keras may run ``call`` more than once on the first call (to build, then for real).
+                if id(layer) not in order["seen"]:
+                    order["seen"].add(id(layer))
+                    order["layers"].append(layer)
         is_model = isinstance(layer, keras.Model)
         if is_model:
             if not stack and describe.model_kind(layer) == "subclassed" and id(layer) not in self.call_orders:
-                self.call_orders[id(layer)] = {"recording": True, "layers": []}
+                self.call_orders[id(layer)] = {"recording": True, "layers": [], "seen": set()}
                 shape = getattr(args[0], "shape", None) if args else None
                 if shape is not None:
                     try:

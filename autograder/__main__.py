@@ -1,0 +1,4 @@
+"""``python -m autograder`` works like the ``autograder`` command."""
+from autograder.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""Read the architecture off a ModelSpec: the output layer, the hidden Dense layers, what follows each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autograder.types import LayerSpec, ModelSpec
+
+PASS_THROUGH = {"BatchNormalization", "Activation"}
+LINEAR = {None, "linear"}
+
+
+def is_dense(layer: LayerSpec) -> bool:
+    return layer.builtin and layer.class_name == "Dense"
+
+
+def is_dropout(layer: LayerSpec) -> bool:
+    return layer.builtin and layer.class_name == "Dropout"
+
+
+@dataclass(frozen=True)
+class DenseUse:
+    """A Dense layer in context: its position, and the activation it effectively has."""
+
+    position: int
+    layer: LayerSpec
+    activation: str | None
+    """Its own activation, or that of an Activation layer right after it (BatchNormalization may stand between)."""
+
+
+def effective_activation(layers: tuple[LayerSpec, ...], position: int) -> str | None:
+    own = layers[position].activation
+    if own not in LINEAR:
+        return own
+    for follower in layers[position + 1:]:
+        if follower.class_name not in PASS_THROUGH:
+            break
+        if follower.class_name == "Activation" and follower.activation not in LINEAR:
+            return follower.activation
+    return own
+
+
+def dense_uses(spec: ModelSpec) -> list[DenseUse]:
+    return [DenseUse(i, layer, effective_activation(spec.layers, i))
+            for i, layer in enumerate(spec.layers) if is_dense(layer)]
+
+
+def output_dense(spec: ModelSpec) -> DenseUse | None:
+    """The last Dense layer, when nothing but Activation/BatchNormalization layers follow it."""
+    uses = dense_uses(spec)
+    if not uses:
+        return None
+    last = uses[-1]
+    if any(l.class_name not in PASS_THROUGH for l in spec.layers[last.position + 1:]):
+        return None
+    return last
+
+
+def hidden_dense(spec: ModelSpec) -> list[DenseUse]:
+    """Dense layers before the output layer."""
+    uses = dense_uses(spec)
+    return uses[:-1] if uses else []
+
+
+def dropout_after(spec: ModelSpec, use: DenseUse) -> LayerSpec | None | str:
+    """The Dropout that follows a hidden Dense before anything else, or what stands there instead.
+
+    Returns the Dropout layer, the class name of the layer found instead, or None at the end.
+    """
+    for layer in spec.layers[use.position + 1:]:
+        if layer.class_name in PASS_THROUGH:
+            continue
+        return layer if is_dropout(layer) else layer.class_name
+    return None
+
+
+def output_kind(use: DenseUse | None) -> str | None:
+    """``sigmoid``, ``softmax`` or ``linear`` when the output layer is one the contract accepts."""
+    if use is None or use.layer.units is None:
+        return None
+    units, act = use.layer.units, use.activation
+    if units == 1 and act == "sigmoid":
+        return "sigmoid"
+    if units >= 2 and act == "softmax":
+        return "softmax"
+    if units == 1 and act in LINEAR:
+        return "linear"
+    return None

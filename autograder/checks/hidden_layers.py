@@ -1,0 +1,25 @@
+"""Check ``hidden_layers``: exactly two hidden Dense layers, each with a non-linear activation."""
+from autograder.checks.architecture import LINEAR, hidden_dense
+from autograder.checks.base import Evidence, Finding, layer_params
+
+
+def hidden_layers(ev: Evidence) -> Finding:
+    spec = ev.model
+    expected = int(ev.rules.get("hidden_dense_layers", 2))
+    hidden = hidden_dense(spec)
+    units = ", ".join(str(u.layer.units) for u in hidden) or "-"
+    fakes = [l for l in spec.layers if l.class_name == "Dense" and not l.builtin]
+    if len(hidden) != expected:
+        key = "hidden_layers.too_few" if len(hidden) < expected else "hidden_layers.too_many"
+        params = {"expected": expected, "found": len(hidden), "units": units}
+        if fakes:
+            params["fake"] = fakes[0].name
+            key = "hidden_layers.not_keras_dense"
+        return Finding("fail", key, params, hint=key.replace("hidden_layers.", "hidden_layers.hint_"))
+    for use in hidden:
+        if use.activation in LINEAR:
+            return Finding("fail", "hidden_layers.linear",
+                           {**layer_params(use.layer), "units": use.layer.units, "activation": use.activation or "None"},
+                           hint="hidden_layers.hint_linear")
+    acts = ", ".join(f"{u.activation}" for u in hidden)
+    return Finding("pass", "hidden_layers.ok", {"expected": expected, "units": units, "activations": acts})

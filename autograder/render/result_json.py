@@ -1,0 +1,88 @@
+"""GradeResult -> the contract's result.json document (plus a few documented extras)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autograder.types import GradeResult, LayerSpec, RegularizerSpec, to_plain
+
+SCHEMA = "autograder.result/1"
+
+
+def _finite(values) -> list[float | None]:
+    return [v if isinstance(v, float) and math.isfinite(v) else None for v in values]
+
+
+def _regularizer(reg: RegularizerSpec | None) -> dict[str, Any] | None:
+    if reg is None:
+        return None
+    out: dict[str, Any] = {"class_name": reg.class_name}
+    if reg.l1:
+        out["l1"] = reg.l1
+    if reg.l2 or not reg.l1:
+        out["l2"] = reg.l2
+    return out
+
+
+def layer_dict(layer: LayerSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"class_name": layer.class_name, "name": layer.name}
+    if layer.units is not None:
+        out["units"] = layer.units
+    if layer.activation is not None:
+        out["activation"] = layer.activation
+    if layer.kernel_regularizer is not None:
+        out["kernel_regularizer"] = _regularizer(layer.kernel_regularizer)
+    for key in ("bias_regularizer", "activity_regularizer"):
+        if getattr(layer, key) is not None:
+            out[key] = _regularizer(getattr(layer, key))
+    if layer.rate is not None:
+        out["rate"] = layer.rate
+    if not layer.builtin:
+        out["builtin"] = False
+    if layer.created_at is not None:
+        out["created_at"] = {k: v for k, v in to_plain(layer.created_at).items() if v is not None}
+    return out
+
+
+def result_to_dict(result: GradeResult) -> dict[str, Any]:
+    model = None
+    if result.model is not None:
+        m = result.model
+        model = {
+            "layers": [layer_dict(layer) for layer in m.layers],
+            "kind": m.kind,
+            "class_name": m.class_name,
+            "name": m.name,
+            "selected_by": m.selected_by,
+            "layer_order": m.layer_order,
+            "input_shape": list(m.input_shape) if m.input_shape else None,
+            "compile": to_plain(m.compile) if m.compile else None,
+            "fit_calls": [dict(to_plain(f), loss=_finite(f.loss)) for f in m.fit_calls],
+        }
+    training = None
+    if result.training is not None:
+        t = result.training
+        training = {"epochs": t.epochs, "loss": _finite(t.loss), "val_loss": _finite(t.val_loss)}
+        if t.error:
+            training["error"] = t.error
+    return {
+        "schema": SCHEMA,
+        "id": result.id,
+        "assignment": result.assignment,
+        "source": result.source,
+        "sha256": result.sha256,
+        "status": result.status,
+        "error": to_plain(result.error),
+        "score": result.score,
+        "max_score": result.max_score,
+        "checks": [to_plain(c) for c in result.checks],
+        "model": model,
+        "training": training,
+        "lang": result.lang,
+        "elapsed_s": result.elapsed_s,
+        "isolation": result.isolation,
+        "cut_short": result.cut_short,
+        "student_errors": [to_plain(e) for e in result.student_errors],
+        "notes": list(result.notes),
+        "grader_version": result.grader_version,
+    }
