@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -63,11 +64,17 @@ def read_notebook(data: bytes) -> tuple[tuple[SourceCell, ...], list[str], LoadE
         return (), [], LoadError("corrupt_notebook", "no 'cells'")
     notes: list[str] = []
     try:
-        notebook = nbformat.reads(text, as_version=4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for broken structure
         return (), [], LoadError("corrupt_notebook", f"nbformat: {str(exc)[:300]}")
     try:
-        nbformat.validate(notebook)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # missing cell ids: normalize() below adds them
+            _, notebook = nbformat.validator.normalize(notebook)
+            notebook = nbformat.from_dict(notebook)
+            nbformat.validate(notebook)
     except nbformat.ValidationError as exc:
         # Colab and old editors write slightly off-schema notebooks; their code is still readable.
         notes.append(f"notebook_invalid:{str(exc).splitlines()[0][:200]}")

@@ -1,0 +1,47 @@
+"""Build ModelSpec values by hand, so each check is tested on plain data in milliseconds."""
+from __future__ import annotations
+
+from autograder.types import CompileSpec, LayerSpec, ModelSpec, RegularizerSpec, SourceLocation, TrainingResult
+
+_counter = {"n": 0}
+
+
+def _name(prefix: str) -> str:
+    _counter["n"] += 1
+    return f"{prefix}_{_counter['n']}"
+
+
+def dense(units=64, activation="relu", l2=0.01, l1=0.0, reg_class=None, bias_l2=None, builtin=True, line=None):
+    reg = None
+    if l2 or l1:
+        reg = RegularizerSpec(reg_class or ("L1L2" if (l1 and l2) else "L2" if l2 else "L1"), l1=l1, l2=l2)
+    bias = RegularizerSpec("L2", l2=bias_l2) if bias_l2 else None
+    return LayerSpec("Dense", _name("dense"), builtin=builtin, units=units, activation=activation,
+                     kernel_regularizer=reg, bias_regularizer=bias,
+                     created_at=SourceLocation(cell=2, line=line) if line else None)
+
+
+def dropout(rate=0.5):
+    return LayerSpec("Dropout", _name("dropout"), rate=rate)
+
+
+def layer(class_name, activation=None):
+    return LayerSpec(class_name, _name(class_name.lower()), activation=activation)
+
+
+def output(units=1, activation="sigmoid"):
+    return dense(units, activation, l2=0.0)
+
+
+def reference_layers():
+    return (dense(), dropout(), dense(), dropout(), output())
+
+
+def model(*layers, loss="binary_crossentropy", optimizer="Adam", from_logits=False, compiled=True, compile_error=None):
+    comp = CompileSpec(optimizer=optimizer, loss=loss, from_logits=from_logits, error=compile_error) if compiled else None
+    return ModelSpec(kind="sequential", class_name="Sequential", name="sequential", selected_by="fit",
+                     layers=tuple(layers) if layers else reference_layers(), input_shape=(None, 30), compile=comp)
+
+
+def training(*losses):
+    return TrainingResult(epochs=len(losses), loss=tuple(float(v) for v in losses))

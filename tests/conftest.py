@@ -1,0 +1,38 @@
+"""Shared fixtures: the real CLI run on real files, once per session where it is expensive."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+
+
+def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """``python -m autograder ARGS`` as a user would run it."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, "-m", "autograder", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=env)
+
+
+def read_results(out_dir: Path) -> dict[str, dict]:
+    return {p.parent.name: json.loads(p.read_text()) for p in out_dir.glob("*/result.json")}
+
+
+@pytest.fixture(scope="session")
+def graded_solutions(tmp_path_factory):
+    """Every file in solutions/ graded by the real CLI with real TensorFlow: (process, out_dir, results)."""
+    out = tmp_path_factory.mktemp("graded-solutions")
+    proc = run_cli("grade", str(SOLUTIONS), "--out", str(out), "--jobs", "2")
+    return proc, out, read_results(out)
+
+
+@pytest.fixture(scope="session")
+def expected_verdicts():
+    data = json.loads((SOLUTIONS / "variants" / "expected.json").read_text())
+    return {k: v for k, v in data.items() if not k.startswith("_")}
