@@ -25,6 +25,7 @@ from autograder.types import (
     GradeResult,
     ModelSpec,
     RunLimits,
+    StudentError,
     Submission,
     TrainingResult,
 )
@@ -145,6 +146,30 @@ def localized_notes(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+NETWORK_HINTS = ("URLError", "ConnectionError", "gaierror", "HTTPError", "name resolution", "Network is unreachable",
+                 "Connection refused", ".keras/datasets")
+
+
+def advice_notes(errors: tuple[StudentError, ...], lang: str) -> tuple[str, ...]:
+    """Explain the usual reasons a notebook that ran at home fails in the grader (offline, no Colab, no file)."""
+    notes: list[str] = []
+    for e in errors:
+        text = f"{e.type}: {e.message}"
+        if "google.colab" in text:
+            key, detail = "note.colab", ""
+        elif any(h in text for h in NETWORK_HINTS):
+            key, detail = "note.offline", text[:160]
+        elif e.type == "FileNotFoundError":
+            match = re.search(r"'([^']+)'", e.message)
+            key, detail = "note.missing_file", match.group(1) if match else e.message[:120]
+        else:
+            continue
+        note = translate(key, lang, {"detail": detail})
+        if note not in notes:
+            notes.append(note)
+    return tuple(notes[:5])
+
+
 def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, params: dict,
                  started: float, **extra) -> GradeResult:
     """A result row for a submission that could not be read or run: score 0, every check listed."""
@@ -180,6 +205,7 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     params = limit_params(assignment, limits, artifact.message)
     run_extra = dict(isolation=artifact.isolation, student_errors=errors, output=clean_output(artifact.output),
                      output_dropped_bytes=artifact.output_dropped_bytes)
+    advice = advice_notes(errors, lang)
     if spec is None and outcome is not None:
         return error_result(sub, assignment, lang, outcome, params, started, **run_extra)
     evidence = Evidence(model=spec, rules=assignment.rules)
@@ -194,4 +220,5 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
         score=float(sum(c.points for c in checks)), max_score=assignment.max_score, checks=checks, model=spec,
         training=training, lang=lang, elapsed_s=round(time.monotonic() - started, 3),
         cut_short=translate(f"cut_short.{outcome}", lang, params) if outcome else None,
-        notes=localized_notes(sub.notes, lang), ignored=ignored_magics(artifact), grader_version=__version__, filename=sub.filename, **run_extra)
+        notes=localized_notes(sub.notes, lang) + advice, ignored=ignored_magics(artifact),
+        grader_version=__version__, filename=sub.filename, **run_extra)
