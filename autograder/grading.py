@@ -95,6 +95,9 @@ def train_model(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment) -> Tr
         rebuild["input_shape"] = [None, default_input_dim(assignment)]
     settings = dict(assignment.training)
     epochs = int(settings.get("epochs", 5))
+    custom = sorted({layer.class_name for layer in spec.layers if not layer.builtin})
+    if custom:
+        return TrainingResult(epochs=epochs, error=f"custom layers cannot be rebuilt safely: {', '.join(custom)}")
     try:
         reply = sandbox.train({"rebuild": rebuild, "task": training_task(spec), "settings": settings},
                               assignment.training_limits())

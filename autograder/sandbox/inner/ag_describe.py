@@ -1,7 +1,14 @@
 """Describe live Keras objects as plain JSON data (runs inside the sandbox)."""
 from __future__ import annotations
 
+# Bound at import, before any student code: patching ``builtins`` later cannot change what this module calls.
+from builtins import (  # noqa: A004
+    all, any, callable, dict, enumerate, float, getattr, hasattr, id, int, isinstance, iter, len, list, max, min,
+    next, range, repr, set, sorted, str, sum, tuple, type, vars, zip,
+)
+
 import math
+import sys
 
 import keras
 
@@ -33,9 +40,38 @@ def jsonable(value, depth=0):
         return short(repr(value), 200)
 
 
+def _keras_classes():
+    """Every class Keras defined before any student code ran, with the get_config it defines itself.
+
+    A class the student defines later is never in this set, whatever ``__module__`` it claims,
+    and a ``get_config`` the student patches onto a Keras class later is never called.
+    """
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if not (name == "keras" or name.startswith("keras.")) or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and (value.__module__ or "").startswith("keras"):
+                found[value] = value.__dict__.get("get_config")
+    return found
+
+
+KERAS_CLASSES = _keras_classes()
+
+
 def is_builtin(obj) -> bool:
-    module = type(obj).__module__ or ""
-    return module == "keras" or module.startswith(("keras.", "tf_keras."))
+    return type(obj) in KERAS_CLASSES
+
+
+def original_config(obj):
+    """``obj.get_config()`` as Keras wrote it for a Keras class; the object's own method otherwise."""
+    if type(obj) not in KERAS_CLASSES:
+        return obj.get_config()
+    for klass in type(obj).__mro__:
+        method = KERAS_CLASSES.get(klass)
+        if method is not None:
+            return method(obj)
+    return obj.get_config()
 
 
 def model_kind(model) -> str:
@@ -102,7 +138,7 @@ def describe_activation(value):
 
 def describe_layer(layer, sites):
     try:
-        config = layer.get_config()
+        config = original_config(layer)
     except Exception as exc:  # a student's custom layer may not implement get_config
         config = {"error": short(exc)}
     desc = {

@@ -5,6 +5,12 @@ Execution goes on after a failing cell (notebook) or top-level statement (script
 """
 from __future__ import annotations
 
+# Bound at import, before any student code: patching ``builtins`` later cannot change what this module calls.
+from builtins import (  # noqa: A004
+    all, any, callable, dict, enumerate, float, getattr, hasattr, id, int, isinstance, iter, len, list, max, min,
+    next, range, repr, set, sorted, str, sum, tuple, type, vars, zip,
+)
+
 import ast
 import builtins
 import json
@@ -19,6 +25,14 @@ import ag_describe as describe
 import ag_hooks as hooks
 
 MAX_ERRORS = 50
+
+# Taken before any student code runs, so a submission that replaces them (json.dumps = ...,
+# os.write = ..., os._exit = ...) does not break the report or the soft deadline.
+_dumps = json.dumps
+_write = os.write
+_exit = os._exit
+_Timer = threading.Timer
+_RLock = threading.RLock
 
 
 class IPythonStub:
@@ -134,40 +148,48 @@ def run(job, namespace, channel_fd):
     state = {"finished": False, "units_run": 0, "exit": None}
     units = units_of(job)
     where_by_file = {filename: where for filename, where, _ in units}
-    lock = threading.Lock()
+    lock = _RLock()
     tracker = None
 
     def report(final=None):
-        with lock:
-            # Student code may have replaced builtins; our encoder needs the real ones.
-            vars(builtins).update(saved_builtins)
-            global_model = None
-            candidate = namespace.get("model")
-            if isinstance(candidate, keras.Model):
-                global_model = tracker.index_of(candidate)
-            models = {}
-            for idx in tracker.candidate_indices(global_model):
-                try:
-                    models[str(idx)] = tracker.describe_model(idx)
-                except Exception as exc:
-                    models[str(idx)] = {"index": idx, "error": describe.short(exc)}
-            payload = {
-                "type": "state",
-                "final": final,
-                "events": tracker.events[-500:],
-                "models": models,
-                "models_seen": len(tracker.models),
-                "global_model": global_model,
-                "errors": errors[:MAX_ERRORS],
-                "error_count": len(errors),
-                "notes": notes[:50],
-                **state,
-            }
-            data = (json.dumps(payload, default=str, allow_nan=True) + "\n").encode("utf-8")
+        try:
+            with lock:
+                write_report(final)
+        except BaseException:  # a broken report must not end the run: the last good one stands
+            pass
+
+    def write_report(final):
+        # Student code may have replaced or deleted builtins; our encoder needs the real ones.
+        vars(builtins).update(saved_builtins)
+        global_model = None
+        candidate = namespace.get("model")
+        if isinstance(candidate, keras.Model):
+            global_model = tracker.index_of(candidate)
+        models = {}
+        for idx in tracker.candidate_indices(global_model):
             try:
-                os.write(channel_fd, data)
+                models[str(idx)] = tracker.describe_model(idx)
+            except Exception as exc:
+                models[str(idx)] = {"index": idx, "error": describe.short(exc)}
+        payload = {
+            "type": "state",
+            "final": final,
+            "events": tracker.events[-500:],
+            "models": models,
+            "models_seen": len(tracker.models),
+            "global_model": global_model,
+            "errors": errors[:MAX_ERRORS],
+            "error_count": len(errors),
+            "notes": notes[:50],
+            **state,
+        }
+        data = (_dumps(payload, default=str, allow_nan=True) + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:  # a pipe may take a large report in several writes
+            try:
+                view = view[_write(channel_fd, view):]
             except OSError:
-                pass
+                return
 
     tracker = hooks.Tracker(
         {filename: where for filename, where in where_by_file.items()},
@@ -184,13 +206,16 @@ def run(job, namespace, channel_fd):
     if deadline:
         def on_deadline():
             report(final="soft_timeout")
-            os._exit(0)
-        timer = threading.Timer(deadline, on_deadline)
+            _exit(0)
+        timer = _Timer(deadline, on_deadline)
         timer.daemon = True
         timer.start()
 
     for filename, where, source in units:
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    # The runner's modules stay referenced here but are no longer importable by name from student code.
+    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer"):
+        sys.modules.pop(name, None)
     sys.argv = [job.get("filename") or "submission"]
     stop = False
     for filename, where, source in units:
@@ -219,6 +244,7 @@ def run(job, namespace, channel_fd):
             except BaseException as exc:  # a student's KeyboardInterrupt, MemoryError, RecursionError...
                 errors.append(error_record(exc, where_by_file, dict(where, line=lineno)))
             finally:
+                vars(builtins).update(saved_builtins)
                 try:
                     sys.stdout.flush()
                     sys.stderr.flush()

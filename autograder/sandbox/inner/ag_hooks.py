@@ -2,6 +2,12 @@
 where each layer was created and the order in which a subclassed model calls its layers."""
 from __future__ import annotations
 
+# Bound at import, before any student code: patching ``builtins`` later cannot change what this module calls.
+from builtins import (  # noqa: A004
+    all, any, callable, dict, enumerate, float, getattr, hasattr, id, int, isinstance, iter, len, list, max, min,
+    next, range, repr, set, sorted, str, sum, tuple, type, vars, zip,
+)
+
 import inspect
 import sys
 
