@@ -52,6 +52,8 @@ def hostile_batch(tmp_path_factory):
     (src / "huge_alloc.py").write_text("import numpy as np\nx = np.ones(40 * 1024**3 // 8)\nprint(x.sum())\n")
     (src / "fake_result.py").write_text(FAKE_RESULT)
     (src / "zz_reference.py").write_text((ROOT / "solutions" / "reference.py").read_text())
+    (src / "model_then_hang.py").write_text((ROOT / "solutions" / "reference.py").read_text()
+                                             + "\nimport time\nwhile True:\n    time.sleep(1)\n")
     out = tmp_path_factory.mktemp("bad-out")
     before = sandbox_processes()
     proc = run_cli("grade", str(src), "--out", str(out), "--timeout", "15", "--jobs", "2")
@@ -84,7 +86,7 @@ def test_batch_goes_on_and_grades_the_good_one(hostile_batch):
     assert results["zz_reference"]["score"] == 10.0
     with open(out / "grades.csv", newline="") as fh:
         rows = {r["id"]: r for r in csv.DictReader(fh)}
-    assert len(rows) == 7 and rows["fake_result"]["score"] == "0" and rows["zz_reference"]["score"] == "10"
+    assert len(rows) == 8 and rows["fake_result"]["score"] == "0" and rows["zz_reference"]["score"] == "10"
 
 
 def test_printed_and_written_fakes_do_not_count(hostile_batch):
@@ -103,4 +105,12 @@ def test_timeout_message_names_the_limit(hostile_batch):
 
 def test_no_process_left_running(hostile_batch):
     _, _, _, before, _ = hostile_batch
-    assert sandbox_processes() == before == []
+    # Compared with the list taken before the batch, so other graders running on the machine do not count.
+    assert [p for p in sandbox_processes() if p not in before] == []
+
+
+def test_model_that_exists_at_the_time_limit_is_still_graded(hostile_batch):
+    _, _, results, _, _ = hostile_batch
+    r = results["model_then_hang"]
+    assert r["status"] == "graded" and r["score"] == 10.0
+    assert "15" in r["cut_short"]

@@ -5,8 +5,18 @@ from dataclasses import dataclass
 
 from autograder.types import LayerSpec, ModelSpec
 
-PASS_THROUGH = {"BatchNormalization", "Activation"}
 LINEAR = {None, "linear"}
+# Layers that only apply an activation, and the activation each applies.
+ACTIVATION_LAYERS = {"Activation": None, "ReLU": "relu", "LeakyReLU": "leaky_relu", "PReLU": "prelu", "ELU": "elu",
+                     "Softmax": "softmax"}
+PASS_THROUGH = {"BatchNormalization", *ACTIVATION_LAYERS}
+
+
+def layer_activation(layer: LayerSpec) -> str | None:
+    """The activation an activation-only layer applies (``Activation('relu')``, ``LeakyReLU()`` ...)."""
+    if layer.class_name == "Activation":
+        return layer.activation
+    return ACTIVATION_LAYERS.get(layer.class_name)
 
 
 def is_dense(layer: LayerSpec) -> bool:
@@ -24,7 +34,7 @@ class DenseUse:
     position: int
     layer: LayerSpec
     activation: str | None
-    """Its own activation, or that of an Activation layer right after it (BatchNormalization may stand between)."""
+    """Its own activation, or that of an activation layer right after it (BatchNormalization may stand between)."""
 
 
 def effective_activation(layers: tuple[LayerSpec, ...], position: int) -> str | None:
@@ -34,8 +44,9 @@ def effective_activation(layers: tuple[LayerSpec, ...], position: int) -> str | 
     for follower in layers[position + 1:]:
         if follower.class_name not in PASS_THROUGH:
             break
-        if follower.class_name == "Activation" and follower.activation not in LINEAR:
-            return follower.activation
+        applied = layer_activation(follower)
+        if applied not in LINEAR:
+            return applied
     return own
 
 

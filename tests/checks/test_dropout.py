@@ -39,3 +39,7 @@ def test_dropout_before_the_layer_does_not_count():
     first = dense()
     f = run(dropout(), first, dense(), dropout(), output())
     assert (f.status, f.params["layer"]) == ("fail", first.name)
+
+
+def test_relu_layer_may_stand_between():
+    assert run(dense(activation=None), layer("ReLU"), dropout(), dense(), dropout(), output()).status == "pass"

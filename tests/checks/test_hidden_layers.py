@@ -40,3 +40,8 @@ def test_student_defined_dense_is_not_keras_dense():
     fake = dense(builtin=False)
     f = run(model(fake, dropout(), fake, dropout(), output()))
     assert f.status == "fail" and f.message == "hidden_layers.not_keras_dense"
+
+
+def test_leaky_relu_layer_after_dense_counts_as_nonlinear():
+    f = run(model(dense(activation=None), layer("LeakyReLU"), dropout(), dense(), dropout(), output()))
+    assert f.status == "pass" and "leaky_relu" in f.params["activations"]

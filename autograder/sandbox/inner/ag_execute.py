@@ -41,6 +41,7 @@ class IPythonStub:
     def __init__(self, namespace, notes):
         self.user_ns = namespace
         self.notes = notes
+        self.current_file = None
 
     def _note(self, text):
         if len(self.notes) < 100:
@@ -61,7 +62,10 @@ class IPythonStub:
 
     def run_cell_magic(self, name, line, cell):
         if name in ("time", "timeit", "capture", "prun"):
-            exec(compile(cell, "<magic>", "exec"), self.user_ns)
+            # Compiled as part of the current cell, one line down (below the %%magic line),
+            # so errors and layer creation sites point at the student's own line.
+            filename = self.current_file or "<magic>"
+            exec(compile("\n" + cell, filename, "exec"), self.user_ns)
             return None
         if name == "writefile":
             target = line.split()[-1] if line.split() else None
@@ -86,6 +90,12 @@ class IPythonStub:
 
     def __getattr__(self, name):
         return lambda *args, **kwargs: None
+
+
+def display(*objects, **kwargs):
+    """Jupyter's ``display`` outside Jupyter: print each object's text form."""
+    for obj in objects:
+        print(repr(obj) if not isinstance(obj, str) else obj)
 
 
 def location_for(filename, lineno, where_by_file):
@@ -199,8 +209,9 @@ def run(job, namespace, channel_fd):
     hooks.install(tracker)
     tracker.on_change = report
 
-    namespace["get_ipython"] = lambda: stub
     stub = IPythonStub(namespace, notes)
+    namespace["get_ipython"] = lambda: stub
+    namespace.setdefault("display", display)
 
     deadline = job.get("soft_deadline_s")
     if deadline:
@@ -234,6 +245,7 @@ def run(job, namespace, channel_fd):
         except Exception as exc:  # e.g. ValueError for NUL bytes
             errors.append(error_record(exc, where_by_file, where))
             continue
+        stub.current_file = filename
         for lineno, code in code_units:
             try:
                 exec(code, namespace)

@@ -9,6 +9,7 @@ from builtins import (  # noqa: A004
 )
 
 import inspect
+import operator
 import sys
 
 import keras
@@ -149,6 +150,14 @@ class Tracker:
         return spec
 
 
+def as_int(value):
+    """An integer given as int or NumPy integer (``epochs=np.int64(50)``), else the value unchanged."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
 def install(tracker: Tracker):
     """Wrap Layer.__init__, Layer.__call__, Model.compile and Model.fit for this process only."""
     Layer = keras.layers.Layer
@@ -204,8 +213,8 @@ def install(tracker: Tracker):
             bound = fit_sig.bind(self, *args, **kwargs).arguments
         except TypeError:
             bound = {}
-        epochs = bound.get("epochs", 1)
-        initial = bound.get("initial_epoch", 0) or 0
+        epochs = as_int(bound.get("epochs", 1))
+        initial = as_int(bound.get("initial_epoch", 0) or 0)
         record = {"epochs_requested": epochs if isinstance(epochs, int) else None,
                   "batch_size": bound.get("batch_size") if isinstance(bound.get("batch_size"), int) else None,
                   "validation_split": bound.get("validation_split")
