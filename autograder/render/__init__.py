@@ -1,50 +1,75 @@
 """Renderers: each output format is one function over GradeResult values plus one template."""
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
-import re
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from autograder.render.filters import code_spans, fence, md_cell, md_text, tidy_markdown
 from autograder.render.gradebook import write_grades_csv
 from autograder.render.result_json import result_to_dict
+from autograder.render.summary_view import summary_view
 from autograder.render.view import report_view
 from autograder.types import GradeResult
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _code_spans(text: str) -> Markup:
-    """`code` in a message becomes <code>, everything else escaped."""
-    parts = re.split(r"`([^`]+)`", str(text))
-    return Markup("".join(f"<code>{escape(p)}</code>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)))
-
-
-def _md_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks, no raw HTML."""
-    return (str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", " ").replace("\n", "<br>"))
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""Reports load nothing at all: no script, font, image or style from anywhere, not even from disk."""
 
 
 @functools.lru_cache(maxsize=2)
 def environment(autoescape: bool) -> jinja2.Environment:
+    """The templates' environment: HTML autoescaped, Markdown not; an unknown name in a template is an error."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
                              trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters["code_spans"] = _code_spans
-    env.filters["md_cell"] = _md_cell
+    env.filters["code_spans"] = code_spans
+    env.filters["md_cell"] = md_cell
+    env.filters["md_text"] = md_text
+    env.filters["fence"] = fence
     return env
 
 
+@functools.lru_cache(maxsize=1)
+def sort_script() -> tuple[Markup, str]:
+    """The summary's inline sorting script and the CSP source that allows exactly it."""
+    script = (TEMPLATES / "sort_table.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return Markup(script), f"'sha256-{digest}'"
+
+
 def render_markdown(result: GradeResult) -> str:
-    return environment(False).get_template("report.md.j2").render(**report_view(result))
+    """report.md: the report for places that render Markdown (tables, ``<details>``, no other HTML)."""
+    return tidy_markdown(environment(False).get_template("report.md.j2").render(**report_view(result)))
 
 
 def render_html(result: GradeResult) -> str:
-    return environment(True).get_template("report.html.j2").render(**report_view(result))
+    """report.html: one self-contained page (inline CSS and SVG, no script) that loads nothing from anywhere."""
+    return environment(True).get_template("report.html.j2").render(csp=Markup(REPORT_CSP), **report_view(result))
+
+
+def _run_version(results: list[GradeResult]) -> str:
+    return next((r.grader_version for r in results if r.grader_version), "?")
+
+
+def render_summary_markdown(results: list[GradeResult], lang: str | None = None) -> str:
+    """summary.md: the class summary for places that render Markdown."""
+    view = summary_view(results, lang)
+    return tidy_markdown(environment(False).get_template("summary.md.j2").render(version=_run_version(results), **view))
+
+
+def render_summary_html(results: list[GradeResult], lang: str | None = None) -> str:
+    """summary.html: the class summary, sortable by a tiny inline script that the page's CSP pins by hash."""
+    script, script_source = sort_script()
+    csp = REPORT_CSP.replace("default-src 'none';", f"default-src 'none'; script-src {script_source};")
+    view = summary_view(results, lang)
+    return environment(True).get_template("summary.html.j2").render(csp=Markup(csp), script=script,
+                                                                    version=_run_version(results), **view)
 
 
 def write_submission_outputs(result: GradeResult, out_dir: Path) -> Path:
@@ -57,7 +82,12 @@ def write_submission_outputs(result: GradeResult, out_dir: Path) -> Path:
     return folder
 
 
-def write_run_outputs(results: list[GradeResult], out_dir: Path) -> None:
-    """Outputs for the whole run: ``grades.csv``."""
+def write_run_outputs(results: list[GradeResult], out_dir: Path, lang: str | None = None) -> None:
+    """Outputs for the whole run: ``grades.csv``, ``summary.html`` and ``summary.md``.
+
+    ``lang`` defaults to the language most reports were written in.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     write_grades_csv(results, out_dir / "grades.csv")
+    (out_dir / "summary.html").write_text(render_summary_html(results, lang), encoding="utf-8")
+    (out_dir / "summary.md").write_text(render_summary_markdown(results, lang), encoding="utf-8")

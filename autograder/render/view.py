@@ -1,4 +1,4 @@
-"""Prepare a GradeResult for the templates: every label translated, every number formatted.
+"""Prepare a GradeResult for the report templates: every label translated, every number formatted.
 
 Templates stay nearly logic-free; all decisions about wording and formatting are made here.
 """
@@ -8,101 +8,177 @@ import math
 from typing import Any
 
 from autograder.i18n import catalog, format_location, translate
-from autograder.types import GradeResult, LayerSpec
+from autograder.render.arch_view import architecture_blocks, model_caption
+from autograder.render.chart import line_chart
+from autograder.render.filters import fence, split_hint
+from autograder.types import FitCall, GradeResult, SourceLocation
 
 STATUS_ICON = {"pass": "✔", "fail": "✘", "error": "?", "skipped": "–"}
-MAX_OUTPUT_CHARS = 20000
+BANNER_ICON = {"pass": "✔", "fail": "✘", "error": "⚠"}
+OUTPUT_HEAD_LINES = 80
+OUTPUT_TAIL_LINES = 40
+OUTPUT_MAX_LINE = 400
+ARCH_CHECKS = ("hidden_layers", "l2_regularization", "dropout", "output_layer")
 
 
-def _num(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+def ui_labels(lang: str) -> dict[str, str]:
+    """The catalog's ``ui.*`` entries without their prefix (``ui.score`` -> ``score``)."""
+    return {k[3:]: v for k, v in catalog(lang).items() if k.startswith("ui.")}
+
+
+def number(value: float | None) -> str:
+    """A loss value with four decimals; NaN for anything not finite."""
+    if value is None or not math.isfinite(value):
         return "NaN"
     return f"{value:.4f}"
 
 
-def _reg(layer: LayerSpec) -> str:
-    reg = layer.kernel_regularizer
-    if reg is None:
-        return ""
-    parts = [f"l1={reg.l1:g}"] if reg.l1 else []
-    if reg.l2 or not reg.l1:
-        parts.append(f"l2={reg.l2:g}")
-    return f"{reg.class_name}({', '.join(parts)})"
+def location_text(loc: SourceLocation | None, lang: str) -> str:
+    """``celda 3, línea 5`` (or ``script.py, línea 5``); empty when unknown."""
+    return format_location(loc, lang).strip(" ()")
 
 
-def layer_rows(result: GradeResult, lang: str) -> list[dict[str, str]]:
-    if result.model is None:
-        return []
-    rows = []
-    for layer in result.model.layers:
-        rows.append({
-            "name": layer.name,
-            "class_name": layer.class_name + ("" if layer.builtin else " *"),
-            "units": "" if layer.units is None else str(layer.units),
-            "activation": layer.activation or "",
-            "regularizer": _reg(layer),
-            "rate": "" if layer.rate is None else f"{layer.rate:g}",
-            "created_at": format_location(layer.created_at, lang).strip(" ()"),
+def banner_view(result: GradeResult, lang: str) -> dict[str, Any]:
+    """The score banner: the score, a tone (pass/fail/error) shown by icon and words as well as colour."""
+    not_passed = [c for c in result.checks if c.status != "pass"]
+    if result.status == "error":
+        tone, headline = "error", result.error.message if result.error else translate("ui.result.error", lang)
+    elif not_passed:
+        names = ", ".join(translate(f"check.{c.id}", lang) for c in not_passed)
+        tone = "fail"
+        headline = translate("ui.banner.some_fail", lang, {"count": len(not_passed), "total": len(result.checks),
+                                                            "names": names})
+    else:
+        tone, headline = "pass", translate("ui.banner.all_pass", lang)
+    percent = min(100, max(0, int(round(100 * result.score / result.max_score)))) if result.max_score else 0
+    return {"tone": tone, "icon": BANNER_ICON[tone], "headline": headline, "score": f"{result.score:g}",
+            "max_score": f"{result.max_score:g}", "percent": percent,
+            "status_label": translate(f"ui.result.{result.status}", lang), "cut_short": result.cut_short or ""}
+
+
+def check_views(result: GradeResult, lang: str) -> list[dict[str, Any]]:
+    """One card per check: title, status in words and icon, points, message, and the hint split from its code line."""
+    views = []
+    for c in result.checks:
+        lead, code = split_hint(c.hint or "")
+        views.append({
+            "id": c.id, "title": translate(f"check.{c.id}", lang), "status": c.status,
+            "status_label": translate(f"ui.status.{c.status}", lang), "icon": STATUS_ICON.get(c.status, "?"),
+            "points": f"{c.points:g}/{c.max_points:g}", "message": c.message, "hint": c.hint or "",
+            "hint_lead": lead, "hint_code": code,
+            "see_arch": c.status == "fail" and c.id in ARCH_CHECKS and result.model is not None,
         })
-    return rows
+    return views
+
+
+def training_view(result: GradeResult, lang: str) -> dict[str, Any] | None:
+    """The grader's training: the chart's geometry, a row per epoch, and a note when there is nothing to draw."""
+    t = result.training
+    if t is None:
+        return None
+    rows = [{"epoch": i + 1, "loss": number(l), "val_loss": number(t.val_loss[i]) if i < len(t.val_loss) else ""}
+            for i, l in enumerate(t.loss)]
+    series = [("loss", translate("ui.loss", lang), t.loss)]
+    if t.val_loss:
+        series.append(("val-loss", translate("ui.val_loss", lang), t.val_loss))
+    desc = "; ".join(f"{label}: {' → '.join(number(v) for v in values)}" for _, label, values in series)
+    chart = line_chart(series, translate("ui.chart_title", lang), translate("ui.epoch", lang), desc)
+    note = ""
+    if t.error:
+        note = translate("ui.training_error", lang, {"error": t.error})
+    elif t.loss and chart is None:
+        note = translate("ui.training_not_finite", lang)
+    return {"chart": chart, "rows": rows, "note": note, "epochs": t.epochs,
+            "intro": translate("ui.training_intro", lang, {"epochs": t.epochs}),
+            "sparkline": sparkline(t.loss)}
+
+
+def sparkline(values: tuple[float, ...]) -> str:
+    """Losses as a line of block characters, for Markdown (which cannot show the SVG chart)."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return ""
+    low, high = min(finite), max(finite)
+    levels = "▁▂▃▄▅▆▇█"
+    return "".join("·" if not math.isfinite(v) else levels[0 if high == low else int((v - low) / (high - low) * 7)]
+                   for v in values)
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def fit_view(fit: FitCall, lang: str) -> dict[str, str]:
+    """What the submission's own ``fit`` asked for and what ran while grading."""
+    unknown = "?"
+    if fit.validation_split:
+        validation = f"validation_split={fit.validation_split:g}"
+    elif fit.has_validation_data:
+        validation = "validation_data"
+    else:
+        validation = translate("ui.none", lang)
+    return {
+        "requested": unknown if fit.epochs_requested is None else str(fit.epochs_requested),
+        "run": unknown if fit.epochs_run is None else str(fit.epochs_run),
+        "validation": validation,
+        "batch_size": translate("ui.default", lang) if fit.batch_size is None else str(fit.batch_size),
+        "error": fit.error or "",
+        "sentence": capitalized(translate("ui.fit_failed" if fit.error else "ui.fit_line", lang, {
+            "requested": unknown if fit.epochs_requested is None else fit.epochs_requested,
+            "run": unknown if fit.epochs_run is None else fit.epochs_run})),
+    }
+
+
+def trim_output(text: str, lang: str) -> tuple[str, str]:
+    """The printed output cut to its first and last lines (long lines shortened), and a note on what was cut."""
+    lines = text.strip("\n").split("\n") if text.strip() else []
+    lines = [l if len(l) <= OUTPUT_MAX_LINE else l[:OUTPUT_MAX_LINE] + " …" for l in lines]
+    if len(lines) <= OUTPUT_HEAD_LINES + OUTPUT_TAIL_LINES:
+        return "\n".join(lines), ""
+    skipped = len(lines) - OUTPUT_HEAD_LINES - OUTPUT_TAIL_LINES
+    marker = translate("ui.output_skipped", lang, {"lines": skipped})
+    kept = lines[:OUTPUT_HEAD_LINES] + [f"… {marker} …"] + lines[-OUTPUT_TAIL_LINES:]
+    return "\n".join(kept), marker
+
+
+def output_view(result: GradeResult, lang: str) -> dict[str, str] | None:
+    """The captured output, trimmed, with its fence for Markdown and a note on what was left out."""
+    text, cut = trim_output(result.output, lang)
+    if not text:
+        return None
+    notes = [n for n in (cut, translate("ui.dropped", lang, {"bytes": result.output_dropped_bytes})
+                         if result.output_dropped_bytes else "") if n]
+    return {"text": text, "fence": fence(text), "note": " ".join(notes),
+            "lines": str(result.output.strip("\n").count("\n") + 1)}
 
 
 def report_view(result: GradeResult) -> dict[str, Any]:
-    """Everything report.md / report.html show, as strings and simple lists."""
+    """Everything report.md / report.html show, as strings, simple lists and chart geometry."""
     lang = result.lang
-    ui = {k[3:]: v for k, v in catalog(lang).items() if k.startswith("ui.")}
-    checks = [{
-        "id": c.id,
-        "title": translate(f"check.{c.id}", lang),
-        "status": c.status,
-        "status_label": ui[f"status.{c.status}"],
-        "icon": STATUS_ICON[c.status],
-        "points": f"{c.points:g}/{c.max_points:g}",
-        "message": c.message,
-        "hint": c.hint or "",
-    } for c in result.checks]
-    training = None
-    if result.training is not None and result.training.loss:
-        t = result.training
-        training = {"rows": [{"epoch": i + 1, "loss": _num(l), "val_loss": _num(t.val_loss[i]) if i < len(t.val_loss) else ""}
-                             for i, l in enumerate(t.loss)]}
-    fits = []
-    if result.model is not None:
-        for f in result.model.fit_calls:
-            fits.append(translate("ui.fit_line", lang, {"requested": f.epochs_requested if f.epochs_requested is not None else "?",
-                                                        "run": f.epochs_run if f.epochs_run is not None else "?"}))
-    errors = [{
-        "type": e.type,
-        "message": e.message,
-        "where": format_location(e.location, lang).strip(" ()"),
-        "traceback": list(e.traceback),
-    } for e in result.student_errors]
-    output = result.output
-    if len(output) > MAX_OUTPUT_CHARS:
-        output = output[:MAX_OUTPUT_CHARS]
+    errors = [{"type": e.type, "message": e.message, "where": location_text(e.location, lang),
+               "traceback": "\n".join(e.traceback)} for e in result.student_errors]
+    isolation = translate(f"ui.isolation.{result.isolation}", lang)
     return {
-        "ui": ui,
+        "ui": ui_labels(lang),
         "lang": lang,
         "id": result.id,
         "source": result.source,
-        "status": result.status,
-        "status_label": ui[f"result.{result.status}"],
-        "score": f"{result.score:g}",
-        "max_score": f"{result.max_score:g}",
-        "percent": int(round(100 * result.score / result.max_score)) if result.max_score else 0,
-        "error": result.error.message if result.error else "",
-        "cut_short": result.cut_short or "",
-        "checks": checks,
-        "layers": layer_rows(result, lang),
-        "training": training,
-        "fits": fits,
+        "banner": banner_view(result, lang),
+        "checks": check_views(result, lang),
+        "blocks": architecture_blocks(result),
+        "model_caption": model_caption(result.model, lang),
+        "training": training_view(result, lang),
+        "fits": [fit_view(f, lang) for f in result.model.fit_calls] if result.model else [],
         "errors": errors,
         "notes": list(result.notes),
         "ignored": list(result.ignored),
-        "output": output.strip("\n"),
-        "dropped": translate("ui.dropped", lang, {"bytes": result.output_dropped_bytes}) if result.output_dropped_bytes else "",
-        "sha256": result.sha256,
-        "isolation": result.isolation,
-        "elapsed": f"{result.elapsed_s:.1f} s",
-        "version": result.grader_version,
+        "output": output_view(result, lang),
+        "footer": {
+            "version": result.grader_version or "?",
+            "sha256": result.sha256,
+            "sha256_short": result.sha256[:16],
+            "isolation": result.isolation if isolation.startswith("ui.") else isolation,
+            "elapsed": f"{result.elapsed_s:.1f} s",
+            "assignment": result.assignment,
+        },
     }
