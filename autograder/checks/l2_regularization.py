@@ -14,7 +14,7 @@ def l2_regularization(ev: Evidence) -> Finding:
         if kernel is not None and kernel.l2 > 0:
             continue
         if kernel is not None and kernel.l1 > 0:
-            return Finding("fail", "l2_regularization.l1_only", {**params, "l1": kernel.l1},
+            return Finding("fail", "l2_regularization.l1_only", {**params, "l1": f"{kernel.l1:g}"},
                            hint="l2_regularization.hint")
         other = [name for name, reg in (("bias_regularizer", layer.bias_regularizer),
                                         ("activity_regularizer", layer.activity_regularizer)) if reg is not None]

@@ -241,6 +241,7 @@ def install(tracker: Tracker):
             return history
         except BaseException as exc:
             record["error"] = describe.short(f"{type(exc).__name__}: {exc}")
+            record["epochs_run"] = 0  # nothing was trained to completion
             raise
         finally:
             tracker.on_change()
