@@ -25,7 +25,6 @@ POINTS = {"model_built": 1.0, "hidden_layers": 2.0, "l2_regularization": 2.0, "d
           "output_layer": 1.0, "compiled": 1.0, "trains": 1.0}
 L2 = RegularizerSpec("L2", l2=0.01)
 HINTS_WITHOUT_CODE: set[tuple[str, str]] = set()  # every hint of a failing check carries a code line
-"""The catalog's ``hidden_layers.hint_too_many`` has no code line; the drawing marks the layer to remove instead."""
 
 
 def at(line: int, cell: int | None = 2) -> SourceLocation:
