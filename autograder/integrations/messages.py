@@ -1,0 +1,57 @@
+"""The few sentences the integrations add to the grader's own messages, in Spanish and English."""
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "es": {
+        "cell_line": "Celda {cell}, línea {line}",
+        "cell": "Celda {cell}",
+        "file_line": "{file}, línea {line}",
+        "hint": "Qué cambiar",
+        "points": "{points}/{max_points} ptos",
+        "score_line": "Nota: {score} / {max_score}",
+        "run_error": "La entrega no se pudo ejecutar: {message}",
+        "student_errors": "Errores al ejecutar tu código:",
+        "cut_short": "Ejecución interrumpida: {reason}",
+        "notes": "Avisos:",
+        "no_result": "El corrector no produjo ningún resultado: {detail}",
+        "kernel_banner": "Comprobación orientativa dentro de tu cuaderno: {score} / {max_score}. "
+                         "La nota oficial es la de la corrección aislada (sandbox) que se hace al entregar.",
+        "kernel_note": "Comprobación hecha en tu kernel de Jupyter con autograder.check(): es orientativa. "
+                       "La nota oficial es la de la corrección aislada (sandbox) que se hace al entregar.",
+        "kernel_no_model": "No se encontró ningún modelo de Keras en el cuaderno. Crea el modelo o pásalo: "
+                           "`autograder.check(model)`.",
+        "kernel_not_model": "autograder.check() recibió un objeto {kind}, no un modelo de Keras.",
+        "kernel_no_training": "Entrenamiento omitido en el kernel (train=False); en la corrección oficial sí se entrena.",
+        "kernel_skipped_in_grading": "autograder.check(): se omite durante la corrección oficial.",
+    },
+    "en": {
+        "cell_line": "Cell {cell}, line {line}",
+        "cell": "Cell {cell}",
+        "file_line": "{file}, line {line}",
+        "hint": "What to change",
+        "points": "{points}/{max_points} pts",
+        "score_line": "Score: {score} / {max_score}",
+        "run_error": "The submission could not be run: {message}",
+        "student_errors": "Errors while running your code:",
+        "cut_short": "Run cut short: {reason}",
+        "notes": "Notes:",
+        "no_result": "The grader produced no result: {detail}",
+        "kernel_banner": "Practice check inside your notebook: {score} / {max_score}. "
+                         "The official grade is the one from the sandboxed run when you submit.",
+        "kernel_note": "Checked in your Jupyter kernel with autograder.check(): this is only a practice check. "
+                       "The official grade is the one from the sandboxed run when you submit.",
+        "kernel_no_model": "No Keras model was found in the notebook. Build the model or pass it: "
+                           "`autograder.check(model)`.",
+        "kernel_not_model": "autograder.check() was given a {kind} object, not a Keras model.",
+        "kernel_no_training": "Training skipped in the kernel (train=False); the official grading does train.",
+        "kernel_skipped_in_grading": "autograder.check(): skipped during the official grading.",
+    },
+}
+
+
+def say(key: str, lang: str, **values: Any) -> str:
+    """The sentence ``key`` in ``lang`` (English when the language is unknown), values filled in."""
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    return table[key].format(**values)

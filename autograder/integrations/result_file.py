@@ -1,0 +1,115 @@
+"""Read a ``result.json`` (the contract's ``autograder.result/1`` document) back into a GradeResult.
+
+Lets the integrations that run after ``autograder grade`` (Gradescope's ``run_autograder``) use the same
+renderers as the CLI, from the files the grade step left behind.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from autograder.types import (
+    CheckResult,
+    CompileSpec,
+    ErrorInfo,
+    FitCall,
+    GradeResult,
+    LayerSpec,
+    ModelSpec,
+    RegularizerSpec,
+    SourceLocation,
+    StudentError,
+    TrainingResult,
+)
+
+SCHEMA = "autograder.result/1"
+
+
+def _floats(values: Any) -> tuple[float, ...]:
+    return tuple(float(v) if isinstance(v, (int, float)) else math.nan for v in (values or []))
+
+
+def _location(raw: Any) -> SourceLocation | None:
+    if not isinstance(raw, dict):
+        return None
+    return SourceLocation(cell=raw.get("cell"), line=raw.get("line"), file=raw.get("file"))
+
+
+def _regularizer(raw: Any) -> RegularizerSpec | None:
+    if not isinstance(raw, dict):
+        return None
+    return RegularizerSpec(class_name=str(raw.get("class_name", "?")), l1=float(raw.get("l1") or 0.0),
+                           l2=float(raw.get("l2") or 0.0))
+
+
+def _layer(raw: dict[str, Any]) -> LayerSpec:
+    return LayerSpec(class_name=str(raw.get("class_name", "?")), name=str(raw.get("name", "")),
+                     builtin=raw.get("builtin", True) is not False, units=raw.get("units"),
+                     activation=raw.get("activation"), kernel_regularizer=_regularizer(raw.get("kernel_regularizer")),
+                     bias_regularizer=_regularizer(raw.get("bias_regularizer")),
+                     activity_regularizer=_regularizer(raw.get("activity_regularizer")), rate=raw.get("rate"),
+                     created_at=_location(raw.get("created_at")))
+
+
+def _model(raw: Any) -> ModelSpec | None:
+    if not isinstance(raw, dict):
+        return None
+    comp = raw.get("compile")
+    compile_spec = None
+    if isinstance(comp, dict):
+        compile_spec = CompileSpec(optimizer=comp.get("optimizer"), loss=comp.get("loss"),
+                                   from_logits=bool(comp.get("from_logits")), metrics=tuple(comp.get("metrics") or ()),
+                                   error=comp.get("error"), location=_location(comp.get("location")))
+    fits = tuple(FitCall(epochs_requested=f.get("epochs_requested"), epochs_run=f.get("epochs_run"),
+                         batch_size=f.get("batch_size"), validation_split=f.get("validation_split"),
+                         has_validation_data=bool(f.get("has_validation_data")), error=f.get("error"),
+                         loss=_floats(f.get("loss")))
+                 for f in raw.get("fit_calls") or [] if isinstance(f, dict))
+    shape = raw.get("input_shape")
+    return ModelSpec(kind=str(raw.get("kind", "sequential")), class_name=str(raw.get("class_name", "?")),
+                     name=str(raw.get("name", "")), selected_by=str(raw.get("selected_by", "fit")),
+                     layers=tuple(_layer(l) for l in raw.get("layers") or [] if isinstance(l, dict)),
+                     input_shape=tuple(shape) if isinstance(shape, list) else None, compile=compile_spec,
+                     fit_calls=fits, layer_order=str(raw.get("layer_order", "config")))
+
+
+def result_from_dict(doc: dict[str, Any]) -> GradeResult:
+    """The GradeResult a ``result.json`` document was written from (what it holds of it)."""
+    if doc.get("schema") != SCHEMA:
+        raise ValueError(f"not an {SCHEMA} document (schema: {doc.get('schema')!r})")
+    error = doc.get("error")
+    training = doc.get("training")
+    return GradeResult(
+        id=str(doc["id"]), assignment=str(doc.get("assignment", "")), source=str(doc.get("source", "")),
+        sha256=str(doc.get("sha256", "")), status=doc.get("status", "graded"),
+        error=ErrorInfo(kind=str(error.get("kind", "")), message=str(error.get("message", "")))
+        if isinstance(error, dict) else None,
+        score=float(doc.get("score", 0.0)), max_score=float(doc.get("max_score", 0.0)),
+        checks=tuple(CheckResult(id=c["id"], status=c["status"], points=float(c.get("points", 0.0)),
+                                 max_points=float(c.get("max_points", 0.0)), message=str(c.get("message", "")),
+                                 hint=c.get("hint")) for c in doc.get("checks") or []),
+        model=_model(doc.get("model")),
+        training=TrainingResult(epochs=int(training.get("epochs", 0)), loss=_floats(training.get("loss")),
+                                val_loss=_floats(training.get("val_loss")), error=training.get("error"))
+        if isinstance(training, dict) else None,
+        lang=str(doc.get("lang", "es")), elapsed_s=float(doc.get("elapsed_s", 0.0)),
+        isolation=str(doc.get("isolation", "none")), cut_short=doc.get("cut_short"),
+        student_errors=tuple(StudentError(type=str(e.get("type", "Error")), message=str(e.get("message", "")),
+                                          location=_location(e.get("location")), traceback=tuple(e.get("traceback") or ()))
+                             for e in doc.get("student_errors") or [] if isinstance(e, dict)),
+        notes=tuple(doc.get("notes") or ()), grader_version=str(doc.get("grader_version", "")),
+        filename=str(doc.get("filename") or ""),
+    )
+
+
+def load_result(path: Path) -> GradeResult:
+    """``path`` is a result.json file, or an output folder holding exactly one ``<id>/result.json``."""
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(path.glob("*/result.json")) or sorted(path.glob("result.json"))
+        if len(found) != 1:
+            raise ValueError(f"expected one result.json in {path}, found {len(found)}")
+        path = found[0]
+    return result_from_dict(json.loads(path.read_text(encoding="utf-8")))
