@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,15 +47,49 @@ class Assignment:
         return digest.hexdigest()[:16]
 
     def limits(self, timeout_s: float | None = None) -> RunLimits:
-        return RunLimits(
-            timeout_s=float(timeout_s or self.run.get("timeout_s", 120)),
-            memory_mb=int(self.run.get("memory_mb", 6144)),
-            fit_epochs_cap=int(self.run.get("fit_epochs_cap", 2)),
-        )
+        """Limits for running a submission: the [run] section, ``timeout_s`` overriding its timeout."""
+        return self._limits(float(timeout_s or self.run.get("timeout_s", 120)))
 
     def training_limits(self) -> RunLimits:
-        return RunLimits(timeout_s=float(self.training.get("timeout_s", 60)),
-                         memory_mb=int(self.run.get("memory_mb", 6144)))
+        """Limits for the grader's own training run: the [run] limits with the [training] timeout."""
+        return self._limits(float(self.training.get("timeout_s", 60)))
+
+    def _limits(self, timeout: float) -> RunLimits:
+        values = {field: int(self.run[key] * scale) for key, (field, scale) in RUN_LIMITS.items()
+                  if self.run.get(key)}
+        values.setdefault("cpu_s", int(2 * timeout + 10))
+        return RunLimits(timeout_s=timeout, **values)
+
+    def with_run_overrides(self, **overrides: float | None) -> "Assignment":
+        """A copy with some [run] settings replaced (``None`` leaves a setting as it is)."""
+        run = dict(self.run)
+        run.update({key: value for key, value in overrides.items() if value is not None})
+        check_run_section(run)
+        return replace(self, run=run)
+
+
+RUN_LIMITS = {
+    # [run] key -> (RunLimits field, multiplier); see assignments/*/assignment.toml
+    "memory_mb": ("memory_mb", 1),
+    "cpu_s": ("cpu_s", 1),
+    "nproc": ("nproc", 1),
+    "fsize_mb": ("fsize_mb", 1),
+    "nofile": ("nofile", 1),
+    "output_kept_kb": ("output_bytes", 1024),
+    "output_limit_mb": ("output_limit_bytes", 2**20),
+    "fit_epochs_cap": ("fit_epochs_cap", 1),
+}
+
+
+def check_run_section(run: dict[str, Any]) -> None:
+    """Raise ValueError for a limit that is not a positive number (0 for ``cpu_s`` means automatic)."""
+    for key in ("timeout_s", *RUN_LIMITS):
+        if key not in run:
+            continue
+        value = run[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or \
+                (value == 0 and key != "cpu_s"):
+            raise ValueError(f"[run] {key} must be a positive number, not {value!r}")
 
 
 def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment:
@@ -68,6 +102,7 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
     folder = path.parent
+    check_run_section(raw.get("run", {}))
     return Assignment(
         id=raw["id"],
         version=str(raw.get("version", "1")),

@@ -31,7 +31,9 @@ from autograder.types import (
 )
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-LIMIT_OUTCOMES = ("timeout", "memory_limit", "output_limit", "crash", "exited")
+LIMIT_OUTCOMES = ("timeout", "memory_limit", "output_limit", "disk_limit", "crash", "exited")
+MAX_FILES = 20000  # the sandbox's cap on files in a job's folder (ag_supervise.MAX_FILES)
+MEMORY_ERRORS = ("MemoryError", "ResourceExhaustedError")  # Python's, and TensorFlow's allocation failure
 
 
 class Sandbox(Protocol):
@@ -130,9 +132,23 @@ def localize(findings: dict[str, Finding], assignment: Assignment, lang: str) ->
     return tuple(results)
 
 
-def limit_params(assignment: Assignment, limits: RunLimits, detail: str) -> dict:
-    return {"timeout": f"{limits.timeout_s:g}", "memory": limits.memory_mb,
-            "output": limits.output_limit_bytes // 2**20, "detail": detail}
+def limit_params(assignment: Assignment, limits: RunLimits, detail: str, lang: str = "es") -> dict:
+    """Values for the limit messages; ``detail`` is the sandbox's code for how the run ended
+    (``wall``, ``cpu``, ``signal:SIGSEGV``, ``exit:3``, ``channel_closed`` ...), put into words."""
+    params = {"timeout": f"{limits.timeout_s:g}", "cpu": limits.cpu_s, "memory": limits.memory_mb,
+              "output": max(1, limits.output_limit_bytes // 2**20), "disk": 8 * limits.fsize_mb,
+              "files": MAX_FILES}
+    kind, _, value = (detail or "").partition(":")
+    params["limit"] = translate("error.why.cpu" if kind == "cpu" else "error.why.wall", lang, params)
+    if kind == "signal":
+        params["detail"] = translate("error.why.signal", lang, {"signal": value})
+    elif kind == "exit":
+        params["detail"] = translate("error.why.exit", lang, {"code": value})
+    elif kind in ("channel_closed", "report_too_large"):
+        params["detail"] = translate(f"error.why.{kind}", lang)
+    else:
+        params["detail"] = detail
+    return params
 
 
 def localized_notes(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
@@ -176,6 +192,8 @@ def advice_notes(errors: tuple[StudentError, ...], lang: str) -> tuple[str, ...]
 def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, params: dict,
                  started: float, **extra) -> GradeResult:
     """A result row for a submission that could not be read or run: score 0, every check listed."""
+    if "timeout" in params and "limit" not in params:  # callers that give only the wall-clock limit
+        params = dict(params, limit=translate("error.why.wall", lang, params))
     message = translate(f"error.{kind}", lang, params)
     findings = {c.id: Finding("skipped", "skipped.dependency", {"depends": "model_built"}) for c in CHECKS}
     findings["model_built"] = Finding("error", f"error.{kind}", params)
@@ -203,9 +221,9 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     spec = extract_model_spec(artifact)
     errors = student_errors(artifact)
     outcome = artifact.outcome if artifact.outcome in LIMIT_OUTCOMES else None
-    if outcome is None and spec is None and any(e.type == "MemoryError" for e in errors):
+    if outcome is None and spec is None and any(e.type in MEMORY_ERRORS for e in errors):
         outcome = "memory_limit"
-    params = limit_params(assignment, limits, artifact.message)
+    params = limit_params(assignment, limits, artifact.message, lang)
     run_extra = dict(isolation=artifact.isolation, student_errors=errors, output=clean_output(artifact.output),
                      output_dropped_bytes=artifact.output_dropped_bytes)
     advice = advice_notes(errors, lang)

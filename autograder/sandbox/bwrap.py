@@ -12,6 +12,15 @@ from pathlib import Path
 RUNNER_MOUNT = "/opt/autograder-runner"
 WORKROOT = "/tmp/ag"
 INNER_DIR = Path(__file__).resolve().parent / "inner"
+TMPFS_MB = 2048
+"""Size of the sandbox's /tmp (a RAM disk): a hard cap under the per-job disk budget."""
+SYSTEM_DIRS = ("/usr", "/etc", "/opt/conda", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+HIDDEN_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
+HIDDEN_DIRS = ("/etc/ssh", "/etc/sudoers.d", "/etc/ssl/private")
+ZYGOTE_CAPS = ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_KILL",
+               "CAP_SYS_PTRACE")
+"""What the zygote keeps when bwrap runs as root: switch to the sandbox user, own and remove job
+folders, kill strays, read the memory use of job processes. Jobs keep none of them."""
 
 
 @functools.lru_cache(maxsize=None)
@@ -28,6 +37,18 @@ def bwrap_path() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return path if probe.returncode == 0 else None
+
+
+@functools.lru_cache(maxsize=None)
+def bwrap_options() -> str:
+    """bwrap's help text, to use newer options (``--size``) only where they exist."""
+    path = bwrap_path()
+    if path is None:
+        return ""
+    try:
+        return subprocess.run([path, "--help"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
 
 
 def python_roots() -> list[str]:
@@ -60,6 +81,23 @@ def _system_binds() -> list[str]:
     return args
 
 
+def readable_roots() -> list[str]:
+    """What a job may read in the process sandbox (Landlock): the system and the interpreter."""
+    roots = [d for d in SYSTEM_DIRS if os.path.isdir(d)]
+    return roots + [r for r in python_roots() if not any(r == d or r.startswith(d + "/") for d in roots)]
+
+
+def _hide_secrets() -> list[str]:
+    args: list[str] = []
+    for path in HIDDEN_FILES:
+        if os.path.isfile(path):
+            args += ["--ro-bind", "/dev/null", path]
+    for path in HIDDEN_DIRS:
+        if os.path.isdir(path) and not os.path.islink(path):
+            args += ["--tmpfs", path]
+    return args
+
+
 def _bind_with_parents(path: str, target: str, made: set[str]) -> list[str]:
     """ro-bind ``path`` at ``target``, creating missing parents world-traversable (0755)."""
     args: list[str] = []
@@ -81,8 +119,15 @@ def bwrap_command(python: str, workroot: str = WORKROOT) -> list[str]:
         raise RuntimeError("bubblewrap is not usable here")
     args = [binary, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
-    args += _system_binds()
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    if os.getuid() == 0:  # bwrap would keep every capability for a root sandbox
+        args += ["--cap-drop", "ALL"]
+        for cap in ZYGOTE_CAPS:
+            args += ["--cap-add", cap]
+    args += _system_binds() + _hide_secrets()
+    args += ["--dev", "/dev", "--proc", "/proc"]
+    if "--size" in bwrap_options():
+        args += ["--size", str(TMPFS_MB * 1024 * 1024)]
+    args += ["--tmpfs", "/tmp"]
     made: set[str] = set()
     for root in python_roots():
         if root.startswith(("/usr/", "/etc/")) or root in ("/usr", "/etc"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import select
 import shutil
 import signal
@@ -23,6 +24,9 @@ from autograder.types import ExecutionArtifact, RunLimits
 
 STARTUP_TIMEOUT_S = 180.0
 PREIMPORT = "pandas,sklearn,matplotlib,matplotlib.pyplot"
+SANDBOX_UIDS = range(1_600_000, 1_700_000)
+"""Jobs run as a uid of this range when the grader is root: one per worker, so that
+RLIMIT_NPROC and the stray-process sweep (kill -1 as that uid) never reach another worker."""
 
 
 class WorkerError(RuntimeError):
@@ -56,7 +60,8 @@ def sandbox_env(threads: int) -> dict[str, str]:
 
 
 def resolve_isolation(requested: str) -> str:
-    """``auto`` picks bwrap when it works here, else the limits-only process sandbox."""
+    """``auto`` picks bwrap when it works here, else the process sandbox (limits, plus Landlock
+    where the kernel has it)."""
     if requested == "auto":
         return "bwrap" if bwrap.bwrap_path() else "process"
     if requested == "bwrap" and not bwrap.bwrap_path():
@@ -64,12 +69,32 @@ def resolve_isolation(requested: str) -> str:
     return requested
 
 
+def pick_sandbox_uid() -> int:
+    """A uid no process uses now, from SANDBOX_UIDS."""
+    busy = set()
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        try:
+            busy.add(os.stat(f"/proc/{entry}").st_uid)
+        except (OSError, ValueError):
+            continue
+    while True:
+        uid = random.choice(SANDBOX_UIDS)
+        if uid not in busy:
+            return uid
+
+
 class SandboxWorker:
     """Start with ``start()``; then ``run()`` and ``train()`` jobs one at a time; ``close()``."""
 
     def __init__(self, isolation: str = "auto", threads: int = 1, log_path: str | None = None):
-        self.isolation = resolve_isolation(isolation)
+        self.requested = isolation
+        try:
+            self.isolation = resolve_isolation(isolation)
+            self.isolation_error: str | None = None
+        except WorkerError as exc:  # reported by start(), where callers expect failures
+            self.isolation, self.isolation_error = "none", str(exc)
         self.threads = threads
+        self.sandbox_uid = pick_sandbox_uid()
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.buffer = b""
@@ -78,19 +103,39 @@ class SandboxWorker:
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> dict[str, Any]:
+        if self.isolation_error:
+            raise WorkerError(self.isolation_error)
+        try:
+            return self._start()
+        except WorkerError:
+            if self.requested != "auto" or self.isolation != "bwrap":
+                raise
+            # bwrap passed its probe but cannot run the worker here: fall back, and say so.
+            self.close()
+            self.isolation = "process"
+            return self._start()
+
+    def _start(self) -> dict[str, Any]:
+        env = sandbox_env(self.threads)
+        env.update({"AG_ISOLATION": self.isolation, "AG_SANDBOX_UID": str(self.sandbox_uid)})
         if self.isolation == "bwrap":
             cmd = bwrap.bwrap_command(sys.executable)
         else:
             self.tempdir = tempfile.mkdtemp(prefix="autograder-")
             os.chmod(self.tempdir, 0o711)
             cmd = bwrap.process_command(sys.executable, os.path.join(self.tempdir, "ag"))
+            env["AG_READ_PATHS"] = os.pathsep.join(bwrap.readable_roots())
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-            env=sandbox_env(self.threads), start_new_session=True, cwd=self.tempdir or "/",
-        )
-        if log is not subprocess.DEVNULL:
-            log.close()
+        try:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                env=env, start_new_session=True, cwd=self.tempdir or "/",
+            )
+        except OSError as exc:
+            raise WorkerError(f"the sandbox could not be started: {exc}") from exc
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()
         self.buffer = b""
         ready = self._read_message(STARTUP_TIMEOUT_S)
         if ready.get("type") != "ready":

@@ -33,6 +33,9 @@ _write = os.write
 _exit = os._exit
 _Timer = threading.Timer
 _RLock = threading.RLock
+_getpid = os.getpid
+CHANNEL_LOST = 71
+"""Exit code of a child whose report channel was closed under it (the zygote says so)."""
 
 
 class IPythonStub:
@@ -160,8 +163,12 @@ def run(job, namespace, channel_fd):
     where_by_file = {filename: where for filename, where, _ in units}
     lock = _RLock()
     tracker = None
+    owner = _getpid()
+    channel = {"lost": False}
 
     def report(final=None):
+        if _getpid() != owner:  # a process the submission forked: only the runner itself reports
+            return
         try:
             with lock:
                 write_report(final)
@@ -199,6 +206,7 @@ def run(job, namespace, channel_fd):
             try:
                 view = view[_write(channel_fd, view):]
             except OSError:
+                channel["lost"] = True
                 return
 
     tracker = hooks.Tracker(
@@ -270,6 +278,8 @@ def run(job, namespace, channel_fd):
     probe_subclassed(tracker, namespace, keras)
     state["finished"] = True
     report(final="completed")
+    if channel["lost"] and _getpid() == owner:
+        _exit(CHANNEL_LOST)
 
 
 def probe_subclassed(tracker, namespace, keras):

@@ -3,40 +3,49 @@ unprivileged child for every job (run a submission, or train a rebuilt model).
 
 Protocol: one JSON object per line on the original stdin/stdout. Nothing a child prints
 reaches that channel; each child reports on a pipe of its own, which this process reads.
+
+Configuration comes from the environment the grader sets: ``AG_SANDBOX_UID`` (the uid jobs run
+as when this process is root), ``AG_ISOLATION`` (``bwrap`` or ``process``) and, for ``process``,
+``AG_READ_PATHS`` (what a job may read; Landlock fences it in when the kernel has it).
 """
 from __future__ import annotations
 
 import base64
-import ctypes
 import io
 import json
 import os
-import resource
-import select
 import shutil
 import signal
+import stat
 import sys
 import time
 import traceback
 
-NOBODY = 65534
-PR_SET_PDEATHSIG = 1
-PR_SET_DUMPABLE = 4
-PR_SET_CHILD_SUBREAPER = 36
-MAX_CHANNEL_BYTES = 64 * 1024 * 1024
+# Run with ``python -I``, which leaves this folder off sys.path: the runner's modules live here.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-_libc = ctypes.CDLL(None, use_errno=True)
+import ag_landlock  # noqa: E402
+import ag_limits  # noqa: E402
+import ag_seccomp  # noqa: E402
+from ag_supervise import RUNNER_FAILED, Supervisor  # noqa: E402
 
-
-def prctl(option, value):
-    return _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0)
+DEFAULT_SANDBOX_UID = 65534
+MAX_FD = 65536
 
 
 class Zygote:
-    def __init__(self, workroot):
+    def __init__(self, workroot, sandbox_uid, isolation, read_paths):
         self.workroot = workroot
+        self.isolation = isolation
         self.drop_uid = os.getuid() == 0
+        self.run_as = sandbox_uid if self.drop_uid else os.getuid()
+        self.read_paths = read_paths
+        # Landlock where nothing else fences a job: the process fallback, and a bwrap sandbox without
+        # root, whose jobs share the zygote's uid (it keeps them from signalling the zygote).
+        self.landlock_abi = ag_landlock.abi_version() if isolation == "process" or not self.drop_uid else 0
+        self.supervisor = Supervisor(self.run_as, owns_uid=self.drop_uid)
         self.jobs = 0
+        self.pid = os.getpid()
         # Keep the protocol channel on private descriptors; children never see them.
         self.proto_in = os.dup(0)
         self.proto_out = os.dup(1)
@@ -44,7 +53,6 @@ class Zygote:
         os.dup2(devnull, 0)
         os.dup2(2, 1)
         os.close(devnull)
-        self.reader = io.open(self.proto_in, "rb", buffering=0)
         self.pending = b""
 
     # -- protocol --------------------------------------------------------------------
@@ -65,24 +73,32 @@ class Zygote:
         return json.loads(line)
 
     # -- children ----------------------------------------------------------------------
-    def apply_limits(self, limits):
-        mb = 1024 * 1024
-        timeout = float(limits.get("timeout_s", 120))
-        cpu = int(limits.get("cpu_s") or 2 * timeout + 10)
-        settings = [
-            (resource.RLIMIT_AS, int(limits.get("memory_mb", 6144)) * mb),
-            (resource.RLIMIT_CPU, cpu),
-            (resource.RLIMIT_FSIZE, int(limits.get("fsize_mb", 64)) * mb),
-            (resource.RLIMIT_NOFILE, int(limits.get("nofile", 256))),
-            (resource.RLIMIT_CORE, 0),
-        ]
+    def enter_sandbox(self, limits, workdir, out_w, channel_fd):
+        """In the forked child: descriptors, folder, limits, user, fences. Returns the channel fd."""
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(out_w, 2)
+        # The report channel sits at the highest descriptor allowed, out of the way of code
+        # that closes or reuses the low ones; every other inherited descriptor is closed.
+        high = min(int(limits.get("nofile", 256)), 1024) - 1
+        os.dup2(channel_fd, high)
+        os.closerange(3, high)
+        os.closerange(high + 1, MAX_FD)
+        os.chdir(workdir)
+        os.environ.update({"HOME": workdir, "TMPDIR": workdir, "PWD": workdir,
+                           "USER": "student", "LOGNAME": "student"})
+        ag_limits.apply_rlimits(limits, self.run_as)
         if self.drop_uid:
-            settings.append((resource.RLIMIT_NPROC, int(limits.get("nproc", 512))))
-        for which, value in settings:
-            try:
-                resource.setrlimit(which, (value, value))
-            except (ValueError, OSError):
-                pass
+            ag_limits.become(self.run_as)
+        ag_limits.die_with_parent(self.pid)  # after the uid switch, which clears it
+        if self.landlock_abi:
+            readable = self.read_paths + ["/proc", "/dev"] if self.isolation == "process" else ["/"]
+            ag_landlock.restrict(readable, [workdir, "/dev/null"])
+        ag_seccomp.install(block_sockets=self.isolation != "bwrap")
+        sys.path.insert(0, workdir)
+        return high
 
     def spawn(self, target, limits, workdir):
         """Fork a child that runs ``target(channel_fd)``; supervise it; return what it reported."""
@@ -95,32 +111,14 @@ class Zygote:
         if pid == 0:  # the child
             code = 0
             try:
-                os.setsid()
-                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-                devnull = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(devnull, 0)
-                os.dup2(out_w, 1)
-                os.dup2(out_w, 2)
-                for fd in (devnull, out_r, out_w, ch_r, self.proto_in, self.proto_out):
-                    try:
-                        os.close(fd)
-                    except OSError:
-                        pass
-                os.chdir(workdir)
-                os.environ.update({"HOME": workdir, "TMPDIR": workdir, "PWD": workdir})
-                self.apply_limits(limits)
-                if self.drop_uid:
-                    os.setgroups([])
-                    os.setgid(NOBODY)
-                    os.setuid(NOBODY)
-                sys.path.insert(0, workdir)
-                target(ch_w)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                target(self.enter_sandbox(limits, workdir, out_w, ch_w))
             except BaseException:
                 try:
                     traceback.print_exc()
                 except BaseException:
                     pass
-                code = 70
+                code = RUNNER_FAILED
             finally:
                 try:
                     sys.stdout.flush()
@@ -130,158 +128,13 @@ class Zygote:
                 os._exit(code)
         os.close(out_w)
         os.close(ch_w)
-        return self.supervise(pid, out_r, ch_r, limits, started)
-
-    def supervise(self, pid, out_r, ch_r, limits, started):
-        timeout = float(limits.get("timeout_s", 120))
-        keep = int(limits.get("output_bytes", 65536))
-        hard = int(limits.get("output_limit_bytes", 32 * 1024 * 1024))
-        deadline = started + timeout
-        kept = bytearray()
-        total = 0
-        channel = bytearray()
-        last_line = None
-        outcome = None
-        status = None
-        open_fds = {out_r, ch_r}
-        exited_at = None
-        while True:
-            if status is None:
-                done, st = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    status = st
-                    exited_at = time.monotonic()
-            now = time.monotonic()
-            if status is not None and (not open_fds or now - exited_at > 0.3):
-                break  # a detached grandchild may hold the pipes open; it is killed below
-            if now >= deadline:
-                outcome = "timeout"
-                break
-            wait = min(0.05 if status is not None else 0.5, max(0.0, deadline - now))
-            ready, _, _ = select.select(list(open_fds), [], [], wait) if open_fds else ([], [], time.sleep(wait))
-            for fd in ready:
-                try:
-                    data = os.read(fd, 1 << 16)
-                except OSError:
-                    data = b""
-                if not data:
-                    open_fds.discard(fd)
-                    continue
-                if fd == out_r:
-                    total += len(data)
-                    if len(kept) < keep:
-                        kept += data[: keep - len(kept)]
-                else:
-                    channel += data
-                    if b"\n" in channel:
-                        head, _, channel = bytes(channel).rpartition(b"\n")
-                        channel = bytearray(channel)
-                        last_line = head.rsplit(b"\n", 1)[-1]
-                    if len(channel) > MAX_CHANNEL_BYTES:
-                        outcome = "crash"
-                        break
-            if outcome:
-                break
-            if total > hard:
-                outcome = "output_limit"
-                break
-        elapsed = time.monotonic() - started
-        if status is None:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            _, status = os.waitpid(pid, 0)
-        self.kill_strays()
-        for fd in (out_r, ch_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        state = None
-        if last_line:
-            try:
-                state = json.loads(last_line)
-            except ValueError:
-                state = None
-        detail = ""
-        if os.WIFSIGNALED(status):
-            detail = f"signal {signal.Signals(os.WTERMSIG(status)).name}"
-        elif os.WIFEXITED(status):
-            detail = f"exit code {os.WEXITSTATUS(status)}"
-        if outcome is None:
-            if isinstance(state, dict) and state.get("final") == "soft_timeout":
-                outcome = "timeout"
-            elif isinstance(state, dict) and state.get("final") in ("completed", "trained"):
-                outcome = "completed"
-            elif os.WIFSIGNALED(status) or (os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0):
-                outcome = "crash"
-            else:
-                outcome = "exited"
-        text = bytes(kept).decode("utf-8", "replace")
-        if outcome == "crash" and any(s in text for s in ("bad_alloc", "Resource exhausted", "MemoryError",
-                                                           "Cannot allocate memory", "OOM")):
-            outcome = "memory_limit"
-        return {
-            "outcome": outcome,
-            "state": state,
-            "output": text,
-            "output_dropped_bytes": max(0, total - len(kept)),
-            "elapsed_s": elapsed,
-            "detail": detail,
-        }
-
-    def kill_strays(self):
-        """Kill every process a job left behind: all of the sandbox user's, and all our orphans."""
-        if self.drop_uid:
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.setgroups([])
-                    os.setgid(NOBODY)
-                    os.setuid(NOBODY)
-                    os.kill(-1, signal.SIGKILL)
-                finally:
-                    os._exit(0)
-            os.waitpid(pid, 0)
-        me = str(os.getpid())
-        for _ in range(50):
-            children = []
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit():
-                    continue
-                try:
-                    with open(f"/proc/{entry}/stat", "rb") as fh:
-                        fields = fh.read().rsplit(b")", 1)[1].split()
-                except OSError:
-                    continue
-                if fields[1].decode() == me:
-                    children.append(int(entry))
-            if not children:
-                break
-            for child in children:
-                try:
-                    os.kill(child, signal.SIGKILL)
-                except OSError:
-                    pass
-            while True:
-                try:
-                    done, _ = os.waitpid(-1, os.WNOHANG)
-                except ChildProcessError:
-                    break
-                if not done:
-                    time.sleep(0.01)
-                    break
+        return self.supervisor.supervise(pid, out_r, ch_r, limits, started, workdir)
 
     # -- jobs ----------------------------------------------------------------------------
     def make_workdir(self, files):
         self.jobs += 1
         workdir = os.path.join(self.workroot, f"job-{self.jobs}")
-        shutil.rmtree(workdir, ignore_errors=True)
+        remove_tree(workdir)
         os.makedirs(workdir, mode=0o700)
         for relpath, b64 in files:
             target = os.path.normpath(os.path.join(workdir, relpath))
@@ -293,8 +146,8 @@ class Zygote:
         if self.drop_uid:
             for root, dirs, names in os.walk(workdir):
                 for name in dirs + names:
-                    os.lchown(os.path.join(root, name), NOBODY, NOBODY)
-            os.chown(workdir, NOBODY, NOBODY)
+                    os.lchown(os.path.join(root, name), self.run_as, self.run_as)
+            os.chown(workdir, self.run_as, self.run_as)
         return workdir
 
     def run_job(self, job):
@@ -311,7 +164,7 @@ class Zygote:
         try:
             result = self.spawn(lambda fd: ag_execute.main_child(job, data, fd), job["limits"], workdir)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            remove_tree(workdir)
         result["type"] = "run_result"
         return result
 
@@ -331,9 +184,23 @@ class Zygote:
         try:
             result = self.spawn(target, request["limits"], workdir)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            remove_tree(workdir)
         result["type"] = "train_result"
         return result
+
+    def on_parent_death(self, *_):
+        """The grader went away: end the current job and everything it started, remove the jobs'
+        folders (and the grader's empty temporary folder around them), then leave."""
+        try:
+            self.supervisor.kill_strays()
+            remove_tree(self.workroot)
+            parent = os.path.dirname(self.workroot)
+            if os.path.basename(parent).startswith("autograder-"):  # made for this worker alone
+                os.rmdir(parent)
+        except OSError:
+            pass
+        finally:
+            os._exit(1)
 
     def serve(self):
         started = time.monotonic()
@@ -346,9 +213,14 @@ class Zygote:
                     __import__(name.strip())
                 except Exception:
                     pass
-        prctl(PR_SET_CHILD_SUBREAPER, 1)
-        prctl(PR_SET_DUMPABLE, 0)
+        signal.signal(signal.SIGTERM, self.on_parent_death)
+        ag_limits.prctl(ag_limits.PR_SET_PDEATHSIG, signal.SIGTERM)
+        ag_limits.prctl(ag_limits.PR_SET_CHILD_SUBREAPER, 1)
+        ag_limits.prctl(ag_limits.PR_SET_DUMPABLE, 0)
+        self.supervisor.kill_strays()  # anything a killed predecessor with this uid left behind
         self.send({"type": "ready", "pid": os.getpid(), "uid": os.getuid(), "drop_uid": self.drop_uid,
+                   "run_as": self.run_as, "isolation": self.isolation, "landlock_abi": self.landlock_abi,
+                   "seccomp": ag_seccomp.program(os.uname().machine) is not None,
                    "keras": keras.__version__, "tensorflow": tf.__version__,
                    "python": sys.version.split()[0], "startup_s": time.monotonic() - started})
         while True:
@@ -370,12 +242,28 @@ class Zygote:
             self.send(reply)
 
 
+def remove_tree(folder):
+    """Remove a job's folder even where the job took its own permissions away."""
+    def unlock(func, path, _exc):
+        try:
+            os.chmod(os.path.dirname(path), stat.S_IRWXU)
+            os.chmod(path, stat.S_IRWXU)
+            func(path)
+        except OSError:
+            pass
+
+    if os.path.lexists(folder):
+        shutil.rmtree(folder, onerror=unlock)
+
+
 def main():
     workroot = sys.argv[1] if len(sys.argv) > 1 else "/tmp/ag"
     os.makedirs(workroot, mode=0o711, exist_ok=True)
     os.chmod(workroot, 0o711)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    Zygote(workroot).serve()
+    uid = int(os.environ.get("AG_SANDBOX_UID") or DEFAULT_SANDBOX_UID)
+    isolation = os.environ.get("AG_ISOLATION", "process")
+    read_paths = [p for p in os.environ.get("AG_READ_PATHS", "").split(os.pathsep) if p]
+    Zygote(workroot, uid, isolation, read_paths).serve()
 
 
 if __name__ == "__main__":
