@@ -1,19 +1,33 @@
-"""Grade many submissions: load them, share them among warm sandboxed workers, write results."""
+"""Grade a whole class: read the inputs, reuse stored results, share the rest among warm sandboxed
+workers, and write every result the moment it is ready.
+
+Stages: ``load_class`` (paths -> submissions + students) -> ``plan`` (stored result or to grade) ->
+``grade_batch`` (one thread per worker, each owning a warm SandboxWorker; every job is a fresh, limited
+child) -> outputs (``OUT/<id>/``, ``grades.csv``, summaries, LMS gradebooks).
+"""
 from __future__ import annotations
 
 import os
 import queue
+import shutil
+import sys
+import tempfile
 import threading
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping, Protocol
 
 from autograder.assignment import Assignment
+from autograder.exports import write_lms_exports
 from autograder.grading import error_result, grade_submission
-from autograder.loading import discover, load_submission, unique_ids
+from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.sandbox.worker import SandboxWorker
+from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
 from autograder.types import GradeResult, Submission
+
+STAGING = ".staging"
 
 
 @dataclass(frozen=True)
@@ -22,28 +36,42 @@ class BatchOptions:
     lang: str | None = None
     timeout_s: float | None = None
     jobs: int = 0
-    """Parallel workers; 0 means one per core (never more than there are submissions)."""
+    """Parallel workers; 0 means one per core (never more than there are submissions to grade)."""
     isolation: str = "auto"
     log_dir: Path | None = None
+    force: bool = False
+    """Grade every submission again, even those with a stored result."""
+    store: bool = True
+    """Keep results in ``OUT/results.sqlite`` and reuse them on the next run."""
+    scheduler: str | None = None
+    """A Dask scheduler address (``tcp://HOST:8786``): grade on that cluster instead of local workers."""
 
 
-@dataclass
-class BatchProgress:
-    total: int
-    done: int = 0
-    results: list[GradeResult] = field(default_factory=list)
+class Progress(Protocol):
+    """Told what the batch is doing (a progress bar, log lines, or nothing)."""
+
+    def planned(self, total: int, cached: int) -> None: ...
+
+    def finished(self, result: GradeResult, cached: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which submissions have a stored result and which must be graded."""
+
+    cached: tuple[GradeResult, ...]
+    to_grade: tuple[Submission, ...]
+    keys: Mapping[str, ResultKey]
+
+
+def load_class(paths: list[Path], roster: Path | None = None) -> ClassInputs:
+    """Every submission in ``paths`` (files, folders, zips, Canvas/Moodle downloads) with its student."""
+    return read_inputs([Path(p) for p in paths], roster)
 
 
 def load_all(paths: list[Path]) -> list[Submission]:
-    found = discover(paths)
-    subs = []
-    for path, sub_id in zip(found, unique_ids(found)):
-        sub = load_submission(path, sub_id)
-        base = path.name if path.is_dir() else path.stem
-        if sub_id != base:
-            sub = replace(sub, notes=sub.notes + (f"renamed_id:{sub_id}",))
-        subs.append(sub)
-    return subs
+    """Just the submissions found in ``paths``."""
+    return list(load_class(paths).submissions)
 
 
 def worker_count(requested: int, pending: int) -> int:
@@ -52,34 +80,138 @@ def worker_count(requested: int, pending: int) -> int:
     return max(1, min(wanted, pending))
 
 
-def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOptions,
-                on_result: Callable[[GradeResult], None] | None = None) -> list[GradeResult]:
-    """Grade every submission; each result is written as soon as it is ready. Never raises for bad input."""
-    import time
+def result_key(sub: Submission, assignment: Assignment, options: BatchOptions) -> ResultKey:
+    return ResultKey(submission_id=sub.id, sha256=sub.sha256, assignment=assignment.fingerprint,
+                     grader=grader_fingerprint(),
+                     settings=settings_fingerprint(assignment, options.lang, options.timeout_s, options.isolation))
 
-    options.out_dir.mkdir(parents=True, exist_ok=True)
+
+def plan(subs: list[Submission], assignment: Assignment, options: BatchOptions, store: ResultStore | None) -> Plan:
+    """Split the submissions into stored results (shown under their current path) and ones to grade."""
+    keys = {sub.id: result_key(sub, assignment, options) for sub in subs}
+    cached, to_grade = [], []
+    for sub in subs:
+        hit = None if store is None or options.force or not sub.sha256 else store.get(keys[sub.id])
+        if hit is not None:
+            cached.append(replace(hit, source=sub.source))
+        else:
+            to_grade.append(sub)
+    return Plan(cached=tuple(cached), to_grade=tuple(to_grade), keys=keys)
+
+
+def write_outputs(result: GradeResult, out_dir: Path) -> None:
+    """``OUT/<id>/`` files, each replaced atomically, ``result.json`` last: when it is current, so are
+    the reports beside it (a run killed half-way never leaves a current result.json by stale reports)."""
+    staging = Path(tempfile.mkdtemp(dir=out_dir / STAGING))
+    try:
+        written = write_submission_outputs(result, staging)
+        target = out_dir / result.id
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(written.iterdir(), key=lambda p: (p.name == "result.json", p.name)):
+            os.replace(path, target / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def open_store(out: Path) -> ResultStore | None:
+    """The output folder's store; None (grade everything, keep nothing) when it cannot be opened."""
+    try:
+        return ResultStore.in_folder(out)
+    except Exception as exc:  # e.g. a network file system without the locks SQLite's WAL mode needs
+        _warn(f"results store unavailable, grading everything without it: {type(exc).__name__}: {exc}")
+        return None
+
+
+def _warn(message: str) -> None:
+    print(f"autograder: {message}", file=sys.stderr, flush=True)
+
+
+def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOptions,
+                on_result: Callable[[GradeResult], None] | None = None, progress: Progress | None = None,
+                students: Mapping[str, Student] | None = None) -> list[GradeResult]:
+    """Grade every submission not already in the store; write each result as soon as it is ready, then
+    the run's files. Returns every result (stored ones included), by id. Never raises for bad input."""
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / STAGING, ignore_errors=True)  # left by a killed run
+    (out / STAGING).mkdir()
+    store = open_store(out) if options.store else None
+    work = plan(subs, assignment, options, store)
+    run_id = store.start_run(len(subs), len(work.cached)) if store else ""
+    if progress:
+        progress.planned(len(subs), len(work.cached))
     results: list[GradeResult] = []
     lock = threading.Lock()
 
-    def finish(result: GradeResult) -> None:
-        write_submission_outputs(result, options.out_dir)
+    def finish(result: GradeResult, cached: bool = False) -> None:
+        if not cached and store is not None:
+            try:
+                store.put(work.keys[result.id], result, run_id)  # the record first, then its files
+            except Exception as exc:  # a full disk must not stop the other submissions
+                _warn(f"could not store the result of {result.id}: {exc}")
+        try:
+            write_outputs(result, out)
+        except Exception as exc:
+            _warn(f"could not write the reports of {result.id}: {type(exc).__name__}: {exc}")
         with lock:
             results.append(result)
-        if on_result:
-            on_result(result)
+            if on_result:
+                on_result(result)
+            if progress:
+                progress.finished(result, cached)
 
-    runnable = []
-    for sub in subs:
+    runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    if options.scheduler and runnable:
+        from autograder.cluster import start_on_cluster  # the optional dask extra
+
+        threads = start_on_cluster(options.scheduler, runnable, assignment, options.lang, options.timeout_s,
+                                   options.isolation, finish)
+    else:
+        threads = start_workers(runnable, assignment, options, finish)
+    for result in work.cached:  # re-rendered with today's renderers while the workers start
+        finish(result, cached=True)
+    for sub in work.to_grade:
         if sub.load_error is not None:
             finish(grade_submission(sub, assignment, sandbox=None, lang=options.lang))  # type: ignore[arg-type]
-        else:
-            runnable.append(sub)
+    for thread in threads:
+        thread.join()
+    write_run_files(results, assignment, out, students or {})
+    if store is not None:
+        store.finish_run(run_id)
+        store.close()
+    shutil.rmtree(out / STAGING, ignore_errors=True)
+    return sorted(results, key=lambda r: r.id)
 
+
+def write_run_files(results: list[GradeResult], assignment: Assignment, out: Path,
+                    students: Mapping[str, Student]) -> None:
+    """``grades.csv`` and the summaries, then the Canvas and Moodle gradebooks."""
+    try:
+        write_run_outputs(results, out)
+    except Exception as exc:
+        _warn(f"could not write the run's summary files: {type(exc).__name__}: {exc}")
+        if not (out / "grades.csv").exists():
+            raise
+    write_lms_exports(results, students, out, assignment.title)
+
+
+def start_workers(subs: list[Submission], assignment: Assignment, options: BatchOptions,
+                  finish: Callable[[GradeResult], None]) -> list[threading.Thread]:
+    """One thread per worker, each owning a warm sandboxed SandboxWorker, taking submissions from a queue."""
+    if not subs:
+        return []
     todo: queue.Queue[Submission] = queue.Queue()
-    for sub in runnable:
+    for sub in subs:
         todo.put(sub)
-    n_workers = worker_count(options.jobs, len(runnable)) if runnable else 0
-    threads_each = max(1, (os.cpu_count() or 1) // max(1, n_workers))
+    n_workers = worker_count(options.jobs, len(subs))
+    threads_each = max(1, (os.cpu_count() or 1) // n_workers)
+    lang = options.lang or assignment.lang
+
+    def next_sub() -> Submission | None:
+        try:
+            return todo.get_nowait()
+        except queue.Empty:
+            return None
 
     def work(number: int) -> None:
         log = str(options.log_dir / f"worker-{number}.log") if options.log_dir else None
@@ -88,28 +220,23 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             worker.start()
         except Exception as exc:
             worker.close()
-            # Without a sandbox nothing runs: every remaining submission gets an error row.
-            while True:
-                try:
-                    sub = todo.get_nowait()
-                except queue.Empty:
-                    return
-                finish(error_result(sub, assignment, options.lang or assignment.lang, "sandbox",
-                                    {"detail": str(exc)}, time.monotonic()))
+            # Without a sandbox nothing runs: every remaining submission gets an error row (not stored).
+            while (sub := next_sub()) is not None:
+                finish(error_result(sub, assignment, lang, "sandbox", {"detail": str(exc)}, time.monotonic()))
+            return
         try:
-            while True:
+            while (sub := next_sub()) is not None:
+                started = time.monotonic()
                 try:
-                    sub = todo.get_nowait()
-                except queue.Empty:
-                    return
-                finish(grade_submission(sub, assignment, worker, lang=options.lang, timeout_s=options.timeout_s))
+                    result = grade_submission(sub, assignment, worker, lang=options.lang, timeout_s=options.timeout_s)
+                except Exception as exc:  # a grader bug must cost one row, not the worker's queue
+                    result = error_result(sub, assignment, lang, "sandbox",
+                                          {"detail": f"{type(exc).__name__}: {exc}"}, started)
+                finish(result)
         finally:
             worker.close()
 
-    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(n_workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    write_run_outputs(results, options.out_dir)
-    return sorted(results, key=lambda r: r.id)
+    threads = [threading.Thread(target=work, args=(i,), daemon=True, name=f"worker-{i}") for i in range(n_workers)]
+    for thread in threads:
+        thread.start()
+    return threads

@@ -128,9 +128,12 @@ def choose_entry(files: list[Path], folder: Path) -> tuple[Path | None, list[str
     if not candidates:
         return None, notes
     candidates.sort(key=lambda f: (len(f.relative_to(folder).parts), f.name.lower()))
-    if len(candidates) > 1:
+    # Scripts beside the graded notebook are named too: the student should know which file counted.
+    others = [f for f in files if f.suffix in CODE_SUFFIXES and f != candidates[0]]
+    others.sort(key=lambda f: (f.suffix != candidates[0].suffix, len(f.relative_to(folder).parts), f.name.lower()))
+    if others:
         notes.append("chosen_file:" + str(candidates[0].relative_to(folder)) + ":" +
-                     ",".join(str(c.relative_to(folder)) for c in candidates[1:6]))
+                     ",".join(str(c.relative_to(folder)) for c in others[:5]))
     return candidates[0], notes
 
 
