@@ -9,8 +9,12 @@ from rich.console import Console
 
 from autograder import __version__
 from autograder.assignment import DEFAULT_ASSIGNMENT, load_assignment
-from autograder.batch import BatchOptions, grade_batch, load_all
-from autograder.render.terminal import print_line, print_result
+from autograder.batch import BatchOptions, grade_batch, load_class
+from autograder.inputs.roster import RosterError
+from autograder.integrations.commands import after_grading, min_score_exit_code, with_grade_options
+from autograder.integrations.commands import export, gradescope_results_command
+from autograder.progress import progress_for
+from autograder.render.terminal import print_result
 from autograder.types import GradeResult
 
 
@@ -26,6 +30,25 @@ def main() -> None:
     """Grade Keras L2 + Dropout submissions safely."""
 
 
+LIMIT_OPTIONS = (
+    # option, [run] key in assignment.toml, type, help
+    ("--memory-mb", "memory_mb", click.IntRange(min=256), "Memory limit (address space per process, MB)."),
+    ("--cpu-s", "cpu_s", click.IntRange(min=1), "CPU-time limit per process, seconds."),
+    ("--nproc", "nproc", click.IntRange(min=16), "Processes + threads a submission may run."),
+    ("--fsize-mb", "fsize_mb", click.IntRange(min=1), "Largest file a submission may write, MB."),
+    ("--nofile", "nofile", click.IntRange(min=32), "Open files a submission may hold."),
+    ("--output-kept-kb", "output_kept_kb", click.IntRange(min=1), "Printed output kept for the report, KB."),
+    ("--output-limit-mb", "output_limit_mb", click.IntRange(min=1), "Printing more than this stops the run, MB."),
+)
+
+
+def limit_options(command):
+    """The sandbox limits as options; each overrides the assignment's [run] setting."""
+    for flag, key, kind, text in reversed(LIMIT_OPTIONS):
+        command = click.option(flag, key, type=kind, default=None, help=text + " Default: the assignment's.")(command)
+    return command
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
@@ -34,27 +57,63 @@ def main() -> None:
 @click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True, help="Assignment name or folder.")
 @click.option("--lang", type=click.Choice(["es", "en"]), default=None, help="Report language (default: the assignment's).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None, help="Wall-clock limit per submission, seconds.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Parallel workers (0: one per core).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Parallel workers, each keeping TensorFlow loaded (default, or 0: one per core).")
 @click.option("--isolation", type=click.Choice(["auto", "bwrap", "process"]), default="auto", show_default=True,
-              help="bwrap: namespaces + limits; process: limits only; auto: bwrap when it works here.")
-def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation) -> None:
-    """Grade every submission found in PATHS (files, or folders of submissions)."""
+              help="bwrap: namespaces + limits; process: limits (+ Landlock where the kernel has it); "
+                   "auto: bwrap when it works here.")
+@click.option("--force", is_flag=True, default=False,
+              help="Grade every submission again (by default a result stored in OUT/results.sqlite is reused "
+                   "when the submission, the assignment and the grader are unchanged).")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of the class (your list, Canvas's gradebook export or Moodle's grading worksheet): "
+                   "adds names, emails and LMS ids to the results and the gradebook exports.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Grade on this Dask cluster instead of local workers (needs the dask extra).")
+@limit_options
+@with_grade_options
+def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, roster, scheduler, github, junit_path,
+          min_score, **limits) -> None:
+    """Grade every submission found in PATHS: notebooks, scripts, folders of them, zip archives, and
+    Canvas or Moodle bulk downloads (folder or zip)."""
     try:
-        task = load_assignment(assignment)
+        task = load_assignment(assignment).with_run_overrides(**limits)
     except (OSError, KeyError, ValueError) as exc:
         raise click.UsageError(f"cannot load assignment {assignment!r}: {exc}")
     console = Console(stderr=False, highlight=False)
-    subs = load_all(list(paths))
+    try:
+        inputs = load_class(list(paths), roster)
+    except RosterError as exc:
+        raise click.UsageError(str(exc))
+    for problem in inputs.problems:
+        click.echo(f"autograder: {problem}", err=True)
+    subs = list(inputs.submissions)
     if not subs:
         raise click.UsageError("no submissions (.ipynb, .py or folders) found in the given paths")
-    options = BatchOptions(out_dir=out_dir, lang=lang, timeout_s=timeout, jobs=jobs, isolation=isolation)
+    if scheduler:
+        try:
+            import autograder.cluster  # noqa: F401
+        except ImportError as exc:
+            raise click.UsageError(str(exc))
+    options = BatchOptions(out_dir=out_dir, lang=lang, timeout_s=timeout, jobs=jobs, isolation=isolation,
+                           force=force, scheduler=scheduler)
     single = len(subs) == 1
-    results = grade_batch(subs, task, options, on_result=None if single else (lambda r: print_line(r, console)))
+    with progress_for(console) as progress:
+        results = grade_batch(subs, task, options, progress=None if single else progress, students=inputs.students)
     if single:
         print_result(results[0], console)
     console.print(f"{len(results)} → {out_dir}/", highlight=False)
-    sys.exit(exit_code(results))
+    if inputs.unmatched:
+        names = ", ".join(e.student.name or e.student.email or f"row {e.row}" for e in inputs.unmatched[:10])
+        more = f" (+{len(inputs.unmatched) - 10})" if len(inputs.unmatched) > 10 else ""
+        console.print(f"{len(inputs.unmatched)} students in the roster have no submission: {names}{more}",
+                      highlight=False)
+    after_grading(results, task, github, junit_path)
+    sys.exit(exit_code(results) if min_score is None else min_score_exit_code(results, min_score))
+
+
+main.add_command(export)
+main.add_command(gradescope_results_command)
 
 
 if __name__ == "__main__":
