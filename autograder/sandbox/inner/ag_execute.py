@@ -214,6 +214,7 @@ def run(job, namespace, channel_fd):
         job.get("fit_epochs_cap", 2),
         lambda: None,
     )
+    tracker.fit_steps_cap = job.get("fit_steps_cap", 2)
     hooks.install(tracker)
     tracker.on_change = report
 

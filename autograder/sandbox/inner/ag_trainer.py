@@ -65,6 +65,12 @@ def train(request):
     settings = request["settings"]
     rebuild = request["rebuild"]
     keras.utils.set_random_seed(settings.get("seed", 0))
+    try:  # Grappler's graph rewrites cost more than they save on a model this small; results are the same.
+        import tensorflow as tf
+
+        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+    except Exception:
+        pass
     model = rebuild_model(keras, rebuild)
     optimizer = "adam"
     if rebuild.get("optimizer"):
