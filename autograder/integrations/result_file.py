@@ -24,7 +24,7 @@ from autograder.types import (
     TrainingResult,
 )
 
-SCHEMA = "autograder.result/1"
+from autograder.render.result_json import SCHEMA
 
 
 def _floats(values: Any) -> tuple[float, ...]:
