@@ -32,7 +32,6 @@ from autograder.types import (
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 LIMIT_OUTCOMES = ("timeout", "memory_limit", "output_limit", "disk_limit", "crash", "exited")
-MAX_FILES = 20000  # the sandbox's cap on files in a job's folder (ag_supervise.MAX_FILES)
 MEMORY_ERRORS = ("MemoryError", "ResourceExhaustedError")  # Python's, and TensorFlow's allocation failure
 
 
@@ -136,8 +135,8 @@ def limit_params(assignment: Assignment, limits: RunLimits, detail: str, lang: s
     """Values for the limit messages; ``detail`` is the sandbox's code for how the run ended
     (``wall``, ``cpu``, ``signal:SIGSEGV``, ``exit:3``, ``channel_closed`` ...), put into words."""
     params = {"timeout": f"{limits.timeout_s:g}", "cpu": limits.cpu_s, "memory": limits.memory_mb,
-              "output": max(1, limits.output_limit_bytes // 2**20), "disk": 8 * limits.fsize_mb,
-              "files": MAX_FILES}
+              "output": max(1, limits.output_limit_bytes // 2**20), "disk": limits.disk_mb,
+              "files": limits.max_files}
     kind, _, value = (detail or "").partition(":")
     params["limit"] = translate("error.why.cpu" if kind == "cpu" else "error.why.wall", lang, params)
     if kind == "signal":

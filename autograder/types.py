@@ -74,6 +74,17 @@ class RunLimits:
     """Printing more than this stops the run (``output_limit``)."""
     fit_epochs_cap: int = 2
     """Calls to ``fit`` in the submission run at most this many epochs."""
+    max_files: int = 20000
+    """Files and folders a job may create in its working folder (``disk_limit`` past that)."""
+
+    @property
+    def disk_mb(self) -> int:
+        """Bytes a job may write in its working folder, in MB: eight of its largest files."""
+        return 8 * self.fsize_mb
+
+    def to_job(self) -> dict[str, Any]:
+        """The limits as the sandbox reads them: every field plus the derived disk budget."""
+        return dict(asdict(self), disk_mb=self.disk_mb)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
 from typing import Any
 
 from autograder.sandbox import bwrap
@@ -216,7 +215,7 @@ class SandboxWorker:
 
     # -- jobs ----------------------------------------------------------------------------
     def run(self, job: dict[str, Any], limits: RunLimits) -> ExecutionArtifact:
-        job = dict(job, limits=asdict(limits))
+        job = dict(job, limits=limits.to_job())
         job.setdefault("soft_deadline_s", max(1.0, limits.timeout_s - min(5.0, limits.timeout_s * 0.1)))
         job.setdefault("fit_epochs_cap", limits.fit_epochs_cap)
         reply = self.request({"op": "run", "job": job}, timeout=limits.timeout_s + 60)
@@ -232,7 +231,7 @@ class SandboxWorker:
         )
 
     def train(self, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:
-        request = dict(request, limits=asdict(limits))
+        request = dict(request, limits=limits.to_job())
         reply = self.request({"op": "train", "request": request}, timeout=limits.timeout_s + 60)
         state = reply.get("state") if isinstance(reply.get("state"), dict) else {}
         if reply.get("outcome") != "completed" and not state.get("error"):

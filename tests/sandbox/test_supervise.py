@@ -18,6 +18,7 @@ sys.path.insert(0, str(INNER))
 import ag_limits  # noqa: E402
 import ag_supervise  # noqa: E402
 from ag_supervise import Supervisor  # noqa: E402
+from autograder.types import RunLimits  # noqa: E402
 
 LIMITS = {"timeout_s": 10, "output_bytes": 1000, "output_limit_bytes": 200_000, "memory_mb": 6144, "fsize_mb": 64}
 
@@ -173,7 +174,9 @@ def test_writing_past_the_disk_budget_stops_the_run(tmp_path):
             (tmp_path / f"f{n}").write_bytes(b"z" * 2**20)
         time.sleep(30)
 
-    reply = run_child(body, {"fsize_mb": 4}, workdir=tmp_path)  # budget: 8 x 4 MB
+    budget = RunLimits(fsize_mb=4).to_job()  # as the grader sends it: disk_mb = 8 x 4 MB
+    reply = run_child(body, {"fsize_mb": 4, "disk_mb": budget["disk_mb"]}, workdir=tmp_path)
+    assert budget["disk_mb"] == 32
     assert (reply["outcome"], reply["detail"]) == ("disk_limit", "disk")
 
 

@@ -20,7 +20,7 @@ RUNNER_FAILED = 70  # the zygote's exit code for a child whose runner raised
 CHANNEL_LOST = 71  # ag_execute's exit code when its report channel was closed under it
 MEMORY_POLL_S = 0.5
 DISK_POLL_S = 1.0
-MAX_FILES = 20000
+MAX_FILES = 20000  # used only when the grader sends no "max_files" (RunLimits.max_files is the source)
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 MEMORY_HINTS = ("bad_alloc", "Resource exhausted", "ResourceExhaustedError", "MemoryError",
                 "Cannot allocate memory", "OOM when allocating")
@@ -134,7 +134,8 @@ class Supervisor:
         keep = int(limits.get("output_bytes", 65536))
         hard_output = int(limits.get("output_limit_bytes", 32 * 1024 * 1024))
         memory_budget_kb = int(limits.get("memory_mb", 6144)) * 1024
-        disk_budget = 8 * int(limits.get("fsize_mb", 64)) * 1024 * 1024
+        disk_budget = int(limits.get("disk_mb", 512)) * 1024 * 1024
+        max_files = int(limits.get("max_files", MAX_FILES))
         kept, total, channel, last_line = bytearray(), 0, bytearray(), None
         open_fds = {out_r, ch_r}
         status = rusage = exited_at = channel_closed_at = None
@@ -159,8 +160,8 @@ class Supervisor:
                     break
             if now >= next_disk:
                 next_disk = now + DISK_POLL_S
-                used, entries = disk_usage(workdir)
-                if used > disk_budget or entries > MAX_FILES:
+                used, entries = disk_usage(workdir, max_files)
+                if used > disk_budget or entries > max_files:
                     stop = ("disk_limit", "disk" if used > disk_budget else "files")
                     break
             wait = min(0.05 if status is not None else MEMORY_POLL_S, max(0.0, deadline - now))
