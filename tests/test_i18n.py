@@ -91,9 +91,14 @@ def test_both_catalogs_have_the_same_keys():
     assert sorted(set(es) - set(en)) == [] and sorted(set(en) - set(es)) == []
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalog_files_are_sorted_and_complete(lang):
-    text = (CATALOG_DIR / f"{lang}.json").read_text(encoding="utf-8")
+def catalog_files() -> list[Path]:
+    """The core catalogs (``es.json``) and each feature's own (``insight.es.json`` ...)."""
+    return sorted(p for lang in LANGUAGES for p in [CATALOG_DIR / f"{lang}.json", *CATALOG_DIR.glob(f"*.{lang}.json")])
+
+
+@pytest.mark.parametrize("path", catalog_files(), ids=lambda p: p.name)
+def test_catalog_files_are_sorted_and_complete(path):
+    text = path.read_text(encoding="utf-8")
     data = json.loads(text)
     assert list(data) == sorted(data), "keep the catalog sorted by key"
     assert text.rstrip("\n") == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)

@@ -17,7 +17,16 @@ DEFAULTS = {"units": 64, "activation": "relu", "where": "", "dropout_where": ""}
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    return json.loads((Path(__file__).parent / f"{lang}.json").read_text(encoding="utf-8"))
+    # ``es.json`` holds the core messages; ``<area>.es.json`` files beside it hold one feature's each
+    # (environment, insight, similarity ...). A key defined twice is a bug, refused here.
+    folder = Path(__file__).parent
+    merged: dict[str, str] = {}
+    for path in [folder / f"{lang}.json", *sorted(folder.glob(f"*.{lang}.json"))]:
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+            merged[key] = value
+    return merged
 
 
 def format_location(loc: SourceLocation | None, lang: str) -> str:
