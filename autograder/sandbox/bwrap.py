@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 RUNNER_MOUNT = "/opt/autograder-runner"
+DATASETS_MOUNT = "/ag/datasets"
+"""Where the instructor's Keras datasets folder (``--datasets``) is seen, read-only, inside the sandbox."""
 WORKROOT = "/tmp/ag"
 INNER_DIR = Path(__file__).resolve().parent / "inner"
 TMPFS_MB = 2048
@@ -112,8 +114,9 @@ def _bind_with_parents(path: str, target: str, made: set[str]) -> list[str]:
     return args + ["--ro-bind", path, target]
 
 
-def bwrap_command(python: str, workroot: str = WORKROOT) -> list[str]:
-    """The full command: bwrap with its mounts, then the zygote under the same interpreter."""
+def bwrap_command(python: str, workroot: str = WORKROOT, datasets_dir: str | None = None) -> list[str]:
+    """The full command: bwrap with its mounts, then the zygote under the same interpreter.
+    ``datasets_dir``: the instructor's Keras datasets folder, bound read-only at DATASETS_MOUNT."""
     binary = bwrap_path()
     if binary is None:
         raise RuntimeError("bubblewrap is not usable here")
@@ -134,6 +137,8 @@ def bwrap_command(python: str, workroot: str = WORKROOT) -> list[str]:
             continue
         args += _bind_with_parents(root, root, made)
     args += _bind_with_parents(str(INNER_DIR), RUNNER_MOUNT, made)
+    if datasets_dir:
+        args += _bind_with_parents(os.path.realpath(datasets_dir), DATASETS_MOUNT, made)
     args += ["--chdir", "/tmp", python, "-I", "-B", f"{RUNNER_MOUNT}/ag_zygote.py", workroot]
     return args
 

@@ -81,14 +81,16 @@ def test_a_completed_run_returns_its_last_report_and_keeps_only_the_first_bytes_
     assert reply["output_dropped_bytes"] == 4000
 
 
-def test_printing_past_the_hard_limit_stops_the_run():
+def test_printing_past_the_old_hard_limit_is_not_fatal_only_the_wall_clock_stops_it():
     def body(out, ch):
+        report(ch, final=None, model="built")
         while True:
             os.write(out, b"y" * 65536)
 
-    reply = run_child(body)
-    assert (reply["outcome"], reply["detail"]) == ("output_limit", "output")
-    assert reply["output_dropped_bytes"] > 100_000
+    reply = run_child(body, {"timeout_s": 2})
+    assert (reply["outcome"], reply["detail"]) == ("timeout", "wall")
+    assert reply["output_dropped_bytes"] > LIMITS["output_limit_bytes"]
+    assert reply["state"]["model"] == "built"
 
 
 def test_the_wall_clock_limit_ends_a_hung_child_and_what_it_reported_stands():

@@ -1,7 +1,9 @@
 """Run one submission's code inside the sandboxed child and report its Keras models as JSON.
 
 The report is written as JSON lines to a pipe the zygote reads; the last complete line wins.
-Execution goes on after a failing cell (notebook) or top-level statement (script).
+Every top-level statement (of a notebook cell or a script) runs on its own: execution goes on after a
+failing one. Before student code runs, the environment shims are installed here, in one place: the
+Keras hooks, then the Keras 2 mappings (outside the hooks' ``fit``), module stand-ins, offline datasets.
 """
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from builtins import (  # noqa: A004
     next, range, repr, set, sorted, str, sum, tuple, type, vars, zip,
 )
 
-import ast
 import builtins
 import json
 import linecache
@@ -19,10 +20,15 @@ import os
 import sys
 import threading
 import time
-import traceback
 
+import ag_datasets as datasets
 import ag_describe as describe
+import ag_errors
 import ag_hooks as hooks
+import ag_keras2 as keras2
+import ag_sites
+import ag_standins as standins
+from ag_statements import statements
 
 MAX_ERRORS = 50
 
@@ -45,6 +51,8 @@ class IPythonStub:
         self.user_ns = namespace
         self.notes = notes
         self.current_file = None
+        self.run_statements = None
+        """Set by the runner: runs a magic's body statement by statement, recording each failure."""
 
     def _note(self, text):
         if len(self.notes) < 100:
@@ -58,7 +66,12 @@ class IPythonStub:
                 while parts and parts[0].startswith("-"):
                     parts = parts[2:] if parts[0] in ("-n", "-r") else parts[1:]
                 statement = " ".join(parts)
-            exec(compile(statement, "<magic>", "exec"), self.user_ns)
+            caller = sys._getframe(1)
+            if self.current_file and caller.f_code.co_filename == self.current_file:
+                # Compiled as the student's own line, so errors, stand-ins and layer sites point at it.
+                exec(compile("\n" * (caller.f_lineno - 1) + statement, self.current_file, "exec"), self.user_ns)
+            else:
+                exec(compile(statement, "<magic>", "exec"), self.user_ns)
             return None
         self._note(f"%{name} {line}".strip())
         return None
@@ -68,7 +81,10 @@ class IPythonStub:
             # Compiled as part of the current cell, one line down (below the %%magic line),
             # so errors and layer creation sites point at the student's own line.
             filename = self.current_file or "<magic>"
-            exec(compile("\n" + cell, filename, "exec"), self.user_ns)
+            if self.run_statements is not None and self.current_file:
+                self.run_statements(filename, "\n" + cell)  # a failing statement does not skip the rest
+            else:
+                exec(compile("\n" + cell, filename, "exec"), self.user_ns)
             return None
         if name == "writefile":
             target = line.split()[-1] if line.split() else None
@@ -101,36 +117,6 @@ def display(*objects, **kwargs):
         print(repr(obj) if not isinstance(obj, str) else obj)
 
 
-def location_for(filename, lineno, where_by_file):
-    where = where_by_file.get(filename)
-    if where is None:
-        return None
-    loc = dict(where)
-    loc["line"] = lineno
-    return loc
-
-
-def error_record(exc, where_by_file, fallback):
-    """An exception as {type, message, location, traceback}, trimmed to the student's frames."""
-    frames = []
-    location = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        loc = location_for(frame.filename, frame.lineno, where_by_file)
-        if loc is None:
-            continue
-        location = loc
-        label = f"celda {loc['cell']}" if "cell" in loc else loc.get("file", "?")
-        frames.append(f"{label}, línea {frame.lineno}, en {frame.name}: {describe.short(frame.line or '', 200)}")
-    if isinstance(exc, SyntaxError) and exc.filename in where_by_file:
-        location = location_for(exc.filename, exc.lineno, where_by_file)
-    return {
-        "type": type(exc).__name__,
-        "message": describe.short(exc, 1000),
-        "location": location or fallback,
-        "traceback": frames[-15:],
-    }
-
-
 def units_of(job):
     """(code filename, location, code) for each unit to execute, in order."""
     units = []
@@ -143,14 +129,6 @@ def units_of(job):
     return units
 
 
-def statements(filename, source):
-    """Top-level statements of a script, compiled one by one so a failing one does not stop the rest."""
-    tree = ast.parse(source, filename=filename)
-    for node in tree.body:
-        module = ast.Module(body=[node], type_ignores=[])
-        yield node.lineno, compile(module, filename, "exec")
-
-
 def run(job, namespace, channel_fd):
     """Execute the job's code in ``namespace``; report state on ``channel_fd``."""
     import keras  # already imported by the zygote: free
@@ -158,7 +136,7 @@ def run(job, namespace, channel_fd):
     saved_builtins = dict(vars(builtins))
     errors = []
     notes = []
-    state = {"finished": False, "units_run": 0, "exit": None}
+    state = {"finished": False, "units_run": 0, "exit": None, "standins": [], "keras2": [], "downloads": []}
     units = units_of(job)
     where_by_file = {filename: where for filename, where, _ in units}
     lock = _RLock()
@@ -186,6 +164,7 @@ def run(job, namespace, channel_fd):
         for idx in tracker.candidate_indices(global_model):
             try:
                 models[str(idx)] = tracker.describe_model(idx)
+                models[str(idx)]["global_names"] = tracker.global_names(idx, namespace)
             except Exception as exc:
                 models[str(idx)] = {"index": idx, "error": describe.short(exc)}
         payload = {
@@ -215,10 +194,33 @@ def run(job, namespace, channel_fd):
         lambda: None,
     )
     tracker.fit_steps_cap = job.get("fit_steps_cap", 2)
+    tracker.predefined = {k: namespace.get(k) for k in ("X_train", "y_train") if namespace.get(k) is not None}
+    tracker.sample = job.get("fit_sample")
     hooks.install(tracker)
     tracker.on_change = report
+    sites = ag_sites.Sites(where_by_file, os.getcwd())
+    finder = install_environment(job, sites, state)
+    saved_builtins.update(vars(builtins))  # the Keras 2 import mapping is part of the real builtins now
 
     stub = IPythonStub(namespace, notes)
+
+    def run_magic_body(filename, source):
+        where = where_by_file.get(filename, {})
+        for lineno, tree, defines in statements(filename, source):
+            try:
+                exec(compile(tree, filename, "exec"), namespace)
+            except (SystemExit, SyntaxError):
+                raise
+            except BaseException as exc:
+                record = ag_errors.error_record(exc, sites, dict(where, line=lineno), defines)
+                ag_errors.fill_code(record, where, source)  # the cell's own text holds the magic call only
+                errors.append(record)
+                try:
+                    tracker.statement_failed(exc, namespace)
+                except Exception:
+                    pass
+
+    stub.run_statements = run_magic_body
     namespace["get_ipython"] = lambda: stub
     namespace.setdefault("display", display)
 
@@ -234,7 +236,9 @@ def run(job, namespace, channel_fd):
     for filename, where, source in units:
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     # The runner's modules stay referenced here but are no longer importable by name from student code.
-    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer"):
+    # (ag_datasets stays: the hooks read its LOADED list.)
+    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_sites", "ag_standins",
+                 "ag_keras2", "ag_statements", "ag_errors"):
         sys.modules.pop(name, None)
     sys.argv = [job.get("filename") or "submission"]
     stop = False
@@ -242,30 +246,35 @@ def run(job, namespace, channel_fd):
         if stop:
             break
         try:
-            if job["kind"] == "notebook":
-                code_units = [(1, compile(source, filename, "exec"))]
-            else:
-                code_units = list(statements(filename, source))
+            code_units = statements(filename, source)
         except SyntaxError as exc:
-            errors.append(error_record(exc, where_by_file, where))
+            errors.append(ag_errors.error_record(exc, sites, where))
             state["units_run"] += 1
             report()
             continue
         except Exception as exc:  # e.g. ValueError for NUL bytes
-            errors.append(error_record(exc, where_by_file, where))
+            errors.append(ag_errors.error_record(exc, sites, where))
             continue
         stub.current_file = filename
-        for lineno, code in code_units:
+        for lineno, tree, defines in code_units:
             try:
-                exec(code, namespace)
+                exec(compile(tree, filename, "exec"), namespace)
             except SystemExit as exc:
                 state["exit"] = describe.short(f"sys.exit({exc.code!r})", 200)
                 stop = True
                 break
             except BaseException as exc:  # a student's KeyboardInterrupt, MemoryError, RecursionError...
-                errors.append(error_record(exc, where_by_file, dict(where, line=lineno)))
+                errors.append(ag_errors.error_record(exc, sites, dict(where, line=lineno), defines))
+                try:
+                    tracker.statement_failed(exc, namespace)
+                except Exception:
+                    pass
             finally:
                 vars(builtins).update(saved_builtins)
+                try:
+                    finder.scrub()
+                except Exception:
+                    pass
                 try:
                     sys.stdout.flush()
                     sys.stderr.flush()
@@ -281,6 +290,17 @@ def run(job, namespace, channel_fd):
     report(final="completed")
     if channel["lost"] and _getpid() == owner:
         _exit(CHANNEL_LOST)
+
+
+def install_environment(job, sites, state):
+    """The students' environment around the hooks: Keras 2 mappings, stand-ins, offline datasets.
+    Returns the stand-in finder (its modules are taken out of sys.modules after each statement)."""
+    finder = standins.install(sites, state["standins"])
+    standins.install_plot_model(sites, state["standins"])
+    keras2.install(sites, state["keras2"], standins.is_standin)
+    cache = os.path.join(os.getcwd(), ".keras")  # the job's own writable folder
+    datasets.install(job.get("keras_datasets"), cache, sites, state["downloads"])
+    return finder
 
 
 def probe_subclassed(tracker, namespace, keras):
