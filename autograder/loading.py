@@ -49,17 +49,32 @@ def _decode_text(data: bytes) -> str | None:
         return None
 
 
+def has_code(source: str) -> bool:
+    """True when ``source`` holds at least one statement (blank lines and comments alone are no code).
+
+    Code that does not parse counts as code: running it reports the student's syntax error.
+    """
+    try:
+        return bool(ast.parse(source).body)
+    except (SyntaxError, ValueError):
+        return True
+
+
 def read_notebook(data: bytes) -> tuple[tuple[SourceCell, ...], list[str], LoadError | None]:
-    """Code cells of a notebook (any nbformat version nbformat can upgrade to 4)."""
+    """Code cells of a notebook (any nbformat version nbformat can upgrade to 4).
+
+    An empty file, or a notebook whose code cells hold no statement, gives no cells and no error: the
+    contract grades it (there is no model). Only what cannot be read is a LoadError.
+    """
     text = _decode_text(data)
     if text is None:
         return (), [], LoadError("binary_file", "")
     if not text.strip():
-        return (), [], LoadError("empty", "")
+        return (), [], None
     try:
         raw = json.loads(text)
-    except ValueError as exc:
-        return (), [], LoadError("corrupt_notebook", f"JSON: {exc}")
+    except (ValueError, RecursionError) as exc:  # RecursionError: nesting deeper than the parser allows
+        return (), [], LoadError("corrupt_notebook", f"JSON: {str(exc)[:200]}")
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         return (), [], LoadError("corrupt_notebook", "no 'cells'")
     notes: list[str] = []
@@ -88,20 +103,22 @@ def read_notebook(data: bytes) -> tuple[tuple[SourceCell, ...], list[str], LoadE
         if not isinstance(source, str):
             continue
         cells.append(SourceCell(index=number, source=neutralise_magics(source), original=source))
-    if not cells:
-        return (), notes, LoadError("empty", "no code cells")
+    if not any(has_code(cell.source) for cell in cells):
+        return (), notes, None
     return tuple(cells), notes, None
 
 
 def read_script(data: bytes, filename: str) -> tuple[tuple[SourceCell, ...], LoadError | None]:
+    """The script as one code unit; no units (and no error) when it holds no statement."""
     text = _decode_text(data)
     if text is None:
         return (), LoadError("binary_file", "")
     if not text.strip():
-        return (), LoadError("empty", "")
+        return (), None
     source = neutralise_magics(text)
     try:
-        ast.parse(source, filename=filename)
+        if not ast.parse(source, filename=filename).body:
+            return (), None
     except SyntaxError as exc:
         return (), LoadError("syntax_error",
                              f"{filename}:{exc.lineno}: {exc.msg}")

@@ -31,7 +31,7 @@ from autograder.types import GradeResult, TrainingResult
 DB_NAME = "results.sqlite"
 SCHEMA_VERSION = "1"
 PACKAGE = Path(__file__).resolve().parent
-GRADING_CODE = ("assignment.py", "grading.py", "loading.py", "spec.py", "types.py", "checks/**/*.py",
+GRADING_CODE = ("assignment.py", "grading.py", "loading.py", "spec.py", "types.py", "diagnosis.py", "checks/**/*.py",
                 "sandbox/**/*.py", "i18n/*")
 """What decides a grade (the renderers, the CLI and the batch machinery do not)."""
 NOT_STORED_ERRORS = ("sandbox",)

@@ -2,20 +2,9 @@
 import time
 
 from autograder.assignment import load_assignment
-from autograder.grading import advice_notes, clean_output, error_result, training_task
-from autograder.types import StudentError, Submission
+from autograder.grading import clean_output, error_result, training_task
+from autograder.types import Submission
 from tests.checks.factory import dense, dropout, model, output
-
-
-def test_advice_explains_offline_colab_and_missing_files():
-    errors = (StudentError("ModuleNotFoundError", "No module named 'google.colab'"),
-              StudentError("URLError", "<urlopen error [Errno -3] Temporary failure in name resolution>"),
-              StudentError("FileNotFoundError", "[Errno 2] No such file or directory: 'datos.csv'"),
-              StudentError("NameError", "name 'X' is not defined"))
-    notes = advice_notes(errors, "es")
-    assert len(notes) == 3
-    assert "Colab" in notes[0] and "internet" in notes[1] and "'datos.csv'" in notes[2]
-    assert "internet" in advice_notes(errors[1:2], "en")[0]
 
 
 def test_clean_output_collapses_progress_bars_and_colours():

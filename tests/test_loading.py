@@ -48,8 +48,6 @@ def test_script_with_shell_line_still_parses(tmp_path):
 @pytest.mark.parametrize("name,content,kind", [
     ("rota.ipynb", b'{"cells": [', "corrupt_notebook"),
     ("lista.ipynb", b"[1, 2, 3]", "corrupt_notebook"),
-    ("vacio.ipynb", b"", "empty"),
-    ("vacio.py", b"   \n", "empty"),
     ("bin.py", b"\x00\x01\x02ELF", "binary_file"),
     ("bin.ipynb", b"\x89PNG\r\n\x1a\n\x00", "binary_file"),
     ("sintaxis.py", b"def f(:\n  pass\n", "syntax_error"),

@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from autograder.diagnosis import own_errors
 from autograder.integrations.feedback import check_feedback, located_checks, where_text
 from autograder.integrations.messages import say
 from autograder.types import GradeResult
@@ -27,9 +28,10 @@ def _summary(result: GradeResult) -> str:
         lines += ["", say("run_error", lang, message=result.error.message)]
     if result.cut_short:
         lines += ["", say("cut_short", lang, reason=result.cut_short)]
-    if result.student_errors:
+    own = [error for error, _ in own_errors(result.student_errors)]  # not the environment's, not their followers
+    if own:
         lines += ["", say("student_errors", lang)]
-        for err in result.student_errors[:10]:
+        for err in own[:10]:
             where = ""
             if err.location is not None and err.location.line is not None:
                 where = (say("cell_line", lang, cell=err.location.cell, line=err.location.line)

@@ -48,7 +48,9 @@ def blame(check: CheckResult, result: GradeResult, rules: dict[str, Any]) -> Sou
     """The student's line that a non-passing check is about, or None when nothing points anywhere."""
     spec = result.model
     if spec is None:
-        located = [e.location for e in result.student_errors if e.location is not None]
+        # The student's own errors first; an environment's (or a follower) only when there is nothing else.
+        ranked = sorted(result.student_errors, key=lambda e: e.environment is not None or e.follows_from is not None)
+        located = [e.location for e in ranked if e.location is not None]
         return located[0] if located else None
     if check.id in ("compiled", "trains"):
         # The compile call; when there is none, the end of the model's definition (compile goes after it).

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from autograder.i18n import translate
+from autograder.render.environment_view import KIND_LABEL
 from autograder.types import GradeResult
 
 STYLE = {"pass": "green", "fail": "red", "error": "yellow", "skipped": "dim"}
@@ -67,6 +68,11 @@ def print_result(result: GradeResult, console: Console) -> None:
         line.append(result.error.message)
         console.print(line)
     console.print(check_table(result))
+    if result.environment:  # what the grading environment lacked, apart from the student's own errors
+        line = Text(f"{translate('env.title', result.lang)}: ", style="yellow")
+        line.append(", ".join(f"{i.subject or '?'} ({translate(KIND_LABEL[i.kind], result.lang)})"
+                              for i in result.environment if i.kind in KIND_LABEL))
+        console.print(line)
 
 
 def print_line(result: GradeResult, console: Console) -> None:
