@@ -16,16 +16,19 @@ from autograder.checks import CHECKS, Finding, run_checks, training_wanted
 from autograder.checks.architecture import output_dense, output_kind
 from autograder.checks.base import Evidence
 from autograder.checks.compiled import loss_family
+from autograder.crosscheck import cross_check, instructor_sentence
+from autograder import insight as insight_mod
 from autograder.i18n import translate
-from autograder.spec import extract_model_spec, ignored_magics, student_errors
+from autograder.diagnosis import diagnose_run
+from autograder.spec import extract_model_spec, ignored_magics, keras2_notes
 from autograder.types import (
     CheckResult,
     ErrorInfo,
     ExecutionArtifact,
     GradeResult,
+    Insight,
     ModelSpec,
     RunLimits,
-    StudentError,
     Submission,
     TrainingResult,
 )
@@ -56,6 +59,8 @@ def build_job(sub: Submission, assignment: Assignment) -> dict:
         "cells": [{"index": c.index, "source": c.source} for c in sub.cells],
         "files": [[path, base64.b64encode(data).decode("ascii")] for path, data in sub.files],
         "data": assignment.data_b64,
+        "keras_datasets": str(assignment.keras_datasets) if assignment.keras_datasets else None,
+        "fit_sample": insight_mod.sample_settings(assignment.insight),
     }
 
 
@@ -90,6 +95,13 @@ def training_task(spec: ModelSpec) -> str:
 
 def train_model(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment) -> TrainingResult:
     """The grader's brief training of a model rebuilt from plain data, in a sandboxed child."""
+    return train_and_measure(sandbox, spec, assignment)[0]
+
+
+def train_and_measure(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment,
+                      insight: dict | None = None) -> tuple[TrainingResult, dict | None]:
+    """The brief training and, when ``insight`` is the trainer's insight request, the regularization
+    insight in the same child (one fork, TensorFlow warm). Returns the training and the insight's raw reply."""
     rebuild = dict(spec.rebuild or {})
     shape = rebuild.get("input_shape")
     if not shape or any(d is None for d in shape[1:]):
@@ -98,14 +110,20 @@ def train_model(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment) -> Tr
     epochs = int(settings.get("epochs", 5))
     custom = sorted({layer.class_name for layer in spec.layers if not layer.builtin})
     if custom:
-        return TrainingResult(epochs=epochs, error=f"custom layers cannot be rebuilt safely: {', '.join(custom)}")
+        return TrainingResult(epochs=epochs, error=f"custom layers cannot be rebuilt safely: {', '.join(custom)}"), \
+            {"error": ", ".join(custom), "custom_layers": True}
+    request = {"rebuild": rebuild, "task": training_task(spec), "settings": settings}
+    limits = assignment.training_limits()
+    if insight is not None:
+        request["insight"] = insight
+        extra = float(insight.get("settings", {}).get("timeout_s", 30))
+        limits = replace(limits, timeout_s=limits.timeout_s + extra + 5, cpu_s=limits.cpu_s + int(2 * extra) + 10)
     try:
-        reply = sandbox.train({"rebuild": rebuild, "task": training_task(spec), "settings": settings},
-                              assignment.training_limits())
+        reply = sandbox.train(request, limits)
     except Exception as exc:  # the worker died: say so, keep grading the rest
-        return TrainingResult(epochs=epochs, error=f"{type(exc).__name__}: {exc}")
+        return TrainingResult(epochs=epochs, error=f"{type(exc).__name__}: {exc}"), None
     if reply.get("error"):
-        return TrainingResult(epochs=epochs, error=str(reply["error"])[:800])
+        return TrainingResult(epochs=epochs, error=str(reply["error"])[:800]), None
 
     def floats(values):
         out = []
@@ -117,7 +135,41 @@ def train_model(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment) -> Tr
         return tuple(out)
 
     return TrainingResult(epochs=epochs, loss=floats(reply.get("loss")), val_loss=floats(reply.get("val_loss")),
-                          elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0))
+                          elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0)), reply.get("insight")
+
+
+def default_sample(assignment: Assignment) -> dict[str, str]:
+    """The assignment's X_train/y_train as the trainer reads a sample (base64 ``.npy``)."""
+    import base64
+
+    with np.load(io.BytesIO(assignment.data), allow_pickle=False) as npz:
+        arrays = {"x": npz["X_train"], "y": npz["y_train"]}
+    out = {}
+    for part, array in arrays.items():
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        out[part] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return out
+
+
+def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArtifact,
+                       assignment: Assignment) -> tuple[TrainingResult, Insight | None]:
+    """The grader's training, plus the regularization insight when the assignment has it on."""
+    if insight_mod.sample_settings(assignment.insight) is None:
+        return train_and_measure(sandbox, spec, assignment)[0], None
+    rebuild = dict(spec.rebuild or {})
+    if not rebuild.get("input_shape") or any(d is None for d in rebuild["input_shape"][1:]):
+        rebuild["input_shape"] = [None, default_input_dim(assignment)]
+    sample = artifact.fit_samples.get(str(spec.index)) if spec.index is not None else None
+    request, removed, data = insight_mod.insight_request(rebuild, assignment.insight, sample, default_sample(assignment))
+    training, reply = train_and_measure(sandbox, spec, assignment, request)
+    if isinstance(reply, dict) and reply.get("custom_layers"):
+        return training, insight_mod.skipped("custom_layers", str(reply.get("error")), removed)
+    if reply is None:
+        return training, insight_mod.skipped("failed", training.error, removed)
+    if isinstance(reply, dict) and reply.get("no_data"):
+        return training, insight_mod.skipped("no_data", str(reply.get("error")), removed)
+    return training, insight_mod.insight_from_reply(reply, removed, data)
 
 
 def localize(findings: dict[str, Finding], assignment: Assignment, lang: str) -> tuple[CheckResult, ...]:
@@ -164,30 +216,6 @@ def localized_notes(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-NETWORK_HINTS = ("URLError", "ConnectionError", "gaierror", "HTTPError", "name resolution", "Network is unreachable",
-                 "Connection refused", ".keras/datasets")
-
-
-def advice_notes(errors: tuple[StudentError, ...], lang: str) -> tuple[str, ...]:
-    """Explain the usual reasons a notebook that ran at home fails in the grader (offline, no Colab, no file)."""
-    notes: list[str] = []
-    for e in errors:
-        text = f"{e.type}: {e.message}"
-        if "google.colab" in text:
-            key, detail = "note.colab", ""
-        elif any(h in text for h in NETWORK_HINTS):
-            key, detail = "note.offline", text[:160]
-        elif e.type == "FileNotFoundError":
-            match = re.search(r"'([^']+)'", e.message)
-            key, detail = "note.missing_file", match.group(1) if match else e.message[:120]
-        else:
-            continue
-        note = translate(key, lang, {"detail": detail})
-        if note not in notes:
-            notes.append(note)
-    return tuple(notes[:5])
-
-
 def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, params: dict,
                  started: float, **extra) -> GradeResult:
     """A result row for a submission that could not be read or run: score 0, every check listed."""
@@ -204,6 +232,17 @@ def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, 
         grader_version=__version__, filename=sub.filename, **extra)
 
 
+def empty_result(sub: Submission, assignment: Assignment, lang: str, started: float) -> GradeResult:
+    """A submission with no code is graded, not an error: there is no model (decided), the rest is skipped."""
+    findings = run_checks(Evidence(model=None, rules=assignment.rules))
+    findings["model_built"] = Finding("fail", "model_built.no_code", hint="model_built.hint_no_code")
+    return GradeResult(
+        id=sub.id, assignment=assignment.id, source=sub.source, sha256=sub.sha256, status="graded", error=None,
+        score=0.0, max_score=assignment.max_score, checks=localize(findings, assignment, lang), model=None,
+        training=None, lang=lang, elapsed_s=round(time.monotonic() - started, 3),
+        notes=localized_notes(sub.notes, lang), grader_version=__version__, filename=sub.filename)
+
+
 def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, lang: str | None = None,
                      timeout_s: float | None = None) -> GradeResult:
     """Submission in, GradeResult out. Never raises for anything the submission does."""
@@ -212,27 +251,36 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     limits = assignment.limits(timeout_s)
     if sub.load_error is not None:
         return error_result(sub, assignment, lang, sub.load_error.kind, {"detail": sub.load_error.detail}, started)
+    if not sub.cells:
+        return empty_result(sub, assignment, lang, started)
     try:
         artifact = sandbox.run(build_job(sub, assignment), limits)
     except Exception as exc:
         return error_result(sub, assignment, lang, "sandbox", {"detail": f"{type(exc).__name__}: {exc}"}, started,
                             isolation=getattr(sandbox, "isolation", "none"))
     spec = extract_model_spec(artifact)
-    errors = student_errors(artifact)
+    diagnosis = diagnose_run(artifact)
+    errors = diagnosis.errors
     outcome = artifact.outcome if artifact.outcome in LIMIT_OUTCOMES else None
     if outcome is None and spec is None and any(e.type in MEMORY_ERRORS for e in errors):
         outcome = "memory_limit"
     params = limit_params(assignment, limits, artifact.message, lang)
-    run_extra = dict(isolation=artifact.isolation, student_errors=errors, output=clean_output(artifact.output),
+    run_extra = dict(isolation=artifact.isolation, student_errors=errors, environment=diagnosis.environment,
+                     keras2=keras2_notes(artifact), output=clean_output(artifact.output),
                      output_dropped_bytes=artifact.output_dropped_bytes)
-    advice = advice_notes(errors, lang)
     if spec is None and outcome is not None:
         return error_result(sub, assignment, lang, outcome, params, started, **run_extra)
+    mismatch = cross_check(sub, spec, artifact.state)
+    if mismatch is not None:  # the report contradicts the code that ran: written by the submission itself
+        refused = error_result(sub, assignment, lang, "report_mismatch", {}, started, **run_extra)
+        return replace(refused, error=replace(refused.error, detail=instructor_sentence(mismatch, lang)))
     evidence = Evidence(model=spec, rules=assignment.rules)
     findings = run_checks(evidence, only=lambda c: not c.needs_training)
-    training = None
+    training = insight = None
     if training_wanted(findings):
-        training = train_model(sandbox, spec, assignment)
+        training, insight = train_with_insight(sandbox, spec, artifact, assignment)
+    elif spec is not None and insight_mod.sample_settings(assignment.insight) is not None:
+        insight = insight_mod.skipped("not_trained")
     findings = run_checks(replace(evidence, training=training), done=findings)
     checks = localize(findings, assignment, lang)
     return GradeResult(
@@ -240,5 +288,5 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
         score=float(sum(c.points for c in checks)), max_score=assignment.max_score, checks=checks, model=spec,
         training=training, lang=lang, elapsed_s=round(time.monotonic() - started, 3),
         cut_short=translate(f"cut_short.{outcome}", lang, params) if outcome else None,
-        notes=localized_notes(sub.notes, lang) + advice, ignored=ignored_magics(artifact),
-        grader_version=__version__, filename=sub.filename, **run_extra)
+        notes=localized_notes(sub.notes, lang), ignored=ignored_magics(artifact),
+        grader_version=__version__, filename=sub.filename, insight=insight, **run_extra)

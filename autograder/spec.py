@@ -4,16 +4,24 @@ Every field is validated and coerced here; a malformed report yields no model, n
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from autograder.types import (
+    ENVIRONMENT_KINDS,
     CompileSpec,
+    DownloadAttempt,
+    EnvironmentIssue,
+    ErrorFrame,
     ExecutionArtifact,
     FitCall,
+    FitData,
+    Keras2Note,
     LayerSpec,
     ModelSpec,
     RegularizerSpec,
     SourceLocation,
+    StoodInModule,
     StudentError,
 )
 
@@ -92,7 +100,21 @@ def fit_call(raw: Any) -> FitCall | None:
         has_validation_data=raw.get("has_validation_data") is True,
         error=_str(raw.get("error"), 500),
         loss=tuple(v for v in (_float(x) for x in losses[:100]) if v is not None),
+        called=raw.get("called") is not False,
+        data=fit_data(raw.get("data")),
+        location=location(raw.get("site")),
     )
+
+
+def fit_data(raw: Any) -> FitData | None:
+    """What a fit received (samples, features, dataset, whose data), validated."""
+    if not isinstance(raw, dict):
+        return None
+    features = raw.get("features") if isinstance(raw.get("features"), list) else None
+    source = raw.get("source") if raw.get("source") in ("predefined", "own") else "unknown"
+    return FitData(samples=_int(raw.get("samples")),
+                   features=tuple(_int(d) for d in features[:8]) if features is not None else None,
+                   dataset=_str(raw.get("dataset"), 60), source=source, sampled=_int(raw.get("sampled")) or 0)
 
 
 def select_model(state: dict[str, Any]) -> tuple[int | None, str | None]:
@@ -145,22 +167,133 @@ def extract_model_spec(artifact: ExecutionArtifact) -> ModelSpec | None:
         layer_order=raw.get("layer_order") if raw.get("layer_order") in ("config", "observed", "attributes") else "config",
         rebuild=rebuild,
         models_seen=_int(state.get("models_seen")) or 1,
+        global_names=tuple(n for n in (_str(v, 80) for v in (raw.get("global_names") or [])[:10]
+                                       if isinstance(raw.get("global_names"), list)) if n and n.isidentifier()),
+        index=index,
+    )
+
+
+def _list(state: dict[str, Any], key: str, limit: int = 50) -> list[dict[str, Any]]:
+    """``state[key]`` as a bounded list of dicts (anything else in it is dropped)."""
+    raw = state.get(key) if isinstance(state, dict) else None
+    return [item for item in raw[:limit] if isinstance(item, dict)] if isinstance(raw, list) else []
+
+
+def _identifier(value: Any) -> str | None:
+    text = _str(value, 120)
+    return text if text and text.isidentifier() else None
+
+
+def error_frame(raw: Any) -> ErrorFrame | None:
+    if not isinstance(raw, dict):
+        return None
+    return ErrorFrame(location=location(raw), name=_str(raw.get("name"), 120) or "?",
+                      code=_str(raw.get("code"), 300) or "")
+
+
+def download_attempt(raw: Any) -> DownloadAttempt | None:
+    if not isinstance(raw, dict) or not (_str(raw.get("file")) or _str(raw.get("origin"))):
+        return None
+    origin = _str(raw.get("origin"), 500) or ""
+    file = _str(raw.get("file"), 200) or origin.rstrip("/").rsplit("/", 1)[-1] or "?"
+    return DownloadAttempt(file=file, origin=origin, served=raw.get("served") is True,
+                           dataset=_str(raw.get("dataset"), 80), location=location(raw.get("location")))
+
+
+def student_error(raw: dict[str, Any]) -> StudentError:
+    trace = raw.get("traceback") if isinstance(raw.get("traceback"), list) else []
+    frames = raw.get("frames") if isinstance(raw.get("frames"), list) else []
+    defines = raw.get("defines") if isinstance(raw.get("defines"), list) else []
+    return StudentError(
+        type=_str(raw.get("type"), 80) or "Error", message=_str(raw.get("message"), 1000) or "",
+        location=location(raw.get("location")),
+        traceback=tuple(str(t)[:300] for t in trace[:15] if isinstance(t, str)),
+        frames=tuple(f for f in (error_frame(item) for item in frames[-15:]) if f is not None),
+        defines=tuple(dict.fromkeys(n for n in (_identifier(d) for d in defines[:50]) if n)),
+        name=_identifier(raw.get("name")),
+        download=download_attempt(raw.get("download")),
     )
 
 
 def student_errors(artifact: ExecutionArtifact) -> tuple[StudentError, ...]:
-    errors = artifact.state.get("errors") if isinstance(artifact.state.get("errors"), list) else []
+    """The errors the run reported, in run order (at most 50), every field validated."""
+    return tuple(student_error(raw) for raw in _list(artifact.state, "errors"))
+
+
+def stood_in_modules(artifact: ExecutionArtifact) -> tuple[StoodInModule, ...]:
+    """Modules the environment lacked and the sandbox replaced by stand-ins."""
     out = []
-    for raw in errors[:50]:
-        if not isinstance(raw, dict):
-            continue
-        trace = raw.get("traceback") if isinstance(raw.get("traceback"), list) else []
-        out.append(StudentError(type=_str(raw.get("type"), 80) or "Error", message=_str(raw.get("message"), 1000) or "",
-                                location=location(raw.get("location")),
-                                traceback=tuple(str(t)[:300] for t in trace[:15])))
+    for raw in _list(artifact.state, "standins"):
+        module = _str(raw.get("module"), 200)
+        if module:
+            out.append(StoodInModule(module=module, name=_str(raw.get("name"), 120) or "",
+                                     location=location(raw.get("location"))))
     return tuple(out)
+
+
+def keras2_notes(artifact: ExecutionArtifact) -> tuple[Keras2Note, ...]:
+    """Keras 2 idioms the sandbox mapped to Keras 3, one per distinct (idiom, spelling), in order."""
+    out: dict[tuple[str, str], Keras2Note] = {}
+    for raw in _list(artifact.state, "keras2"):
+        idiom, modern = _str(raw.get("idiom"), 200), _str(raw.get("modern"), 200)
+        if idiom and modern and (idiom, modern) not in out:
+            out[(idiom, modern)] = Keras2Note(idiom=idiom, modern=modern, location=location(raw.get("location")))
+    return tuple(out.values())
+
+
+def download_attempts(artifact: ExecutionArtifact) -> tuple[DownloadAttempt, ...]:
+    """Downloads the submission attempted: served from the instructor's folder, or refused."""
+    return tuple(d for d in (download_attempt(raw) for raw in _list(artifact.state, "downloads")) if d is not None)
 
 
 def ignored_magics(artifact: ExecutionArtifact) -> tuple[str, ...]:
     notes = artifact.state.get("notes") if isinstance(artifact.state.get("notes"), list) else []
     return tuple(str(n)[:200] for n in notes[:50])
+
+
+def plain_location(loc: SourceLocation | None) -> dict[str, Any]:
+    """A location as the sandbox writes it (``{"cell": 3, "line": 2}``): only the fields that are known."""
+    if loc is None:
+        return {}
+    return {k: v for k, v in (("cell", loc.cell), ("file", loc.file), ("line", loc.line)) if v is not None}
+
+
+def error_to_dict(error: StudentError) -> dict[str, Any]:
+    """A StudentError as JSON in the sandbox's own shape (frames flat), plus what the diagnosis added."""
+    download = None
+    if error.download is not None:
+        download = {"file": error.download.file, "origin": error.download.origin}
+    return {"type": error.type, "message": error.message, "location": plain_location(error.location) or None,
+            "frames": [dict(plain_location(f.location), name=f.name, code=f.code) for f in error.frames],
+            "defines": list(error.defines), "name": error.name, "download": download,
+            "follows_from": error.follows_from, "environment": error.environment,
+            **({"traceback": list(error.traceback)} if error.traceback else {})}
+
+
+def error_from_dict(raw: Any, position: int) -> StudentError | None:
+    """The inverse of ``error_to_dict`` for a stored result.json (validated: it is a file on disk)."""
+    if not isinstance(raw, dict):
+        return None
+    follows = _int(raw.get("follows_from"))
+    kind = raw.get("environment") if raw.get("environment") in ENVIRONMENT_KINDS else None
+    return replace(student_error(raw), follows_from=follows if follows is not None and 0 <= follows < position else None,
+                   environment=kind)
+
+
+def issue_from_dict(raw: Any) -> EnvironmentIssue | None:
+    """An EnvironmentIssue from a stored result.json."""
+    if not isinstance(raw, dict) or raw.get("kind") not in ENVIRONMENT_KINDS:
+        return None
+    return EnvironmentIssue(kind=raw["kind"], subject=_str(raw.get("subject"), 300) or "",
+                            location=location(raw.get("location")), stood_in=raw.get("stood_in") is True,
+                            error=_str(raw.get("error"), 1100) or "", detail=_str(raw.get("detail"), 500) or "",
+                            through_keras=raw.get("through_keras") is True,
+                            followers=max(0, _int(raw.get("followers")) or 0), count=max(1, _int(raw.get("count")) or 1))
+
+
+def keras2_from_dict(raw: Any) -> Keras2Note | None:
+    """A Keras2Note from a stored result.json."""
+    if not isinstance(raw, dict) or not _str(raw.get("idiom")) or not _str(raw.get("modern")):
+        return None
+    return Keras2Note(idiom=_str(raw.get("idiom"), 200), modern=_str(raw.get("modern"), 200),
+                      location=location(raw.get("location")))

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 CheckStatus = Literal["pass", "fail", "error", "skipped"]
 ResultStatus = Literal["graded", "error"]
+ENVIRONMENT_KINDS = ("missing_module", "colab", "missing_file", "download")
+"""What the grading environment may lack (EnvironmentIssue.kind), in the order reports list them."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ class ExecutionArtifact:
     """``bwrap`` (namespaces + limits) or ``process`` (limits only)."""
     message: str = ""
     """Details from the sandbox about an abnormal end (signal, exit code)."""
+    fit_samples: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per model index, a bounded sample of the arrays its ``fit`` received: ``{"x": b64, "y": b64}`` of
+    ``.npy`` bytes, opaque here (only the trainer's sandboxed child parses them)."""
 
 
 @dataclass(frozen=True)
@@ -151,16 +156,36 @@ class CompileSpec:
 
 
 @dataclass(frozen=True)
+class FitData:
+    """What a ``fit`` of the submission received as training data."""
+
+    samples: int | None = None
+    features: tuple[int | None, ...] | None = None
+    """The shape of one sample (``(30,)``, ``(28, 28)``)."""
+    dataset: str | None = None
+    """The ``keras.datasets`` set it came from (``mnist``), when its row count matches one that was loaded."""
+    source: Literal["predefined", "own", "unknown"] = "unknown"
+    """``predefined``: the ``X_train``/``y_train`` the grader defined (the same object or equal values)."""
+    sampled: int = 0
+    """Rows of it kept for the regularization insight (0: none)."""
+
+
+@dataclass(frozen=True)
 class FitCall:
-    """One call of ``fit`` in the submission: what was asked for and what ran."""
+    """One call of ``fit`` in the submission (step 4 of the exercise): what was asked for and what ran."""
 
     epochs_requested: int | None
     epochs_run: int | None
+    """Epochs that ran under the grading cap."""
     batch_size: int | None = None
     validation_split: float | None = None
     has_validation_data: bool = False
     error: str | None = None
     loss: tuple[float, ...] = ()
+    called: bool = True
+    """False when the statement calling ``fit`` failed before ``fit`` ran (e.g. its data was undefined)."""
+    data: FitData | None = None
+    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +207,58 @@ class ModelSpec:
     rebuild: dict[str, Any] | None = field(default=None, compare=False)
     """What the trusted trainer needs to rebuild the model (Keras configs as JSON)."""
     models_seen: int = 1
+    global_names: tuple[str, ...] = ()
+    """The student's global names that referred to the model when the run ended (``modelo``)."""
+    index: int | None = field(default=None, compare=False)
+    """The model's number in the run's report (keys its fit sample)."""
+
+
+@dataclass(frozen=True)
+class ErrorFrame:
+    """One frame of a traceback in the student's own code (the grader's frames are left out)."""
+
+    location: SourceLocation | None
+    name: str = "<module>"
+    """The function the frame ran (``<module>`` at top level)."""
+    code: str = ""
+    """The source line, shortened."""
+
+
+@dataclass(frozen=True)
+class DownloadAttempt:
+    """A file the submission tried to download (grading has no network)."""
+
+    file: str
+    """The file name asked for (``mnist.npz``), or the URL's last part."""
+    origin: str = ""
+    """Where it would have come from (a URL)."""
+    served: bool = False
+    """True when the instructor's datasets folder had it, so nothing was downloaded and it worked."""
+    dataset: str | None = None
+    """The Keras dataset's name (``mnist``), when it was one of ``keras.datasets``."""
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class StoodInModule:
+    """A module the grading environment lacks; importing it gave a stand-in whose uses do nothing."""
+
+    module: str
+    """The top-level package imported (``wandb``, ``google``)."""
+    name: str = ""
+    """The full dotted module the statement imported (``wandb.integration.keras``, ``google.colab``)."""
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class Keras2Note:
+    """A Keras 2 spelling that Keras 3 removed, mapped to its Keras 3 spelling while grading."""
+
+    idiom: str
+    """What the student wrote (``keras.layers.core``, ``Adam(lr=...)``)."""
+    modern: str
+    """The Keras 3 spelling (``keras.layers``, ``Adam(learning_rate=...)``)."""
+    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
@@ -192,7 +269,55 @@ class StudentError:
     message: str
     location: SourceLocation | None = None
     traceback: tuple[str, ...] = ()
-    """Trimmed to the student's own frames."""
+    """Old form of ``frames`` (pre-rendered lines); kept for results stored by earlier versions."""
+    frames: tuple[ErrorFrame, ...] = ()
+    """The student's own frames, outermost first (at most the last 15)."""
+    defines: tuple[str, ...] = ()
+    """Names the failed top-level statement would have bound (``model`` for ``model = Sequential(...)``)."""
+    name: str | None = None
+    """The undefined name of a NameError or UnboundLocalError."""
+    download: DownloadAttempt | None = None
+    """Set when the error is the grader's refusal of a download (no network while grading)."""
+    follows_from: int | None = None
+    """Position, in the same tuple of errors, of the earlier error this one only follows from (its root):
+    a NameError of a name that the failed statement would have defined."""
+    environment: str | None = None
+    """Set when the grading environment caused it, not the student: ``missing_module``, ``missing_file``,
+    ``download`` or ``colab``. Such errors are reported with the environment, apart from the student's own."""
+
+
+@dataclass(frozen=True)
+class EnvironmentIssue:
+    """Something the grading environment lacked (a module, a data file, the network), seen in one submission."""
+
+    kind: str
+    """``missing_module``, ``missing_file``, ``download`` or ``colab``."""
+    subject: str
+    """The module (``wandb``), file (``datos.csv``) or download (``mnist.npz``) concerned."""
+    location: SourceLocation | None = None
+    """Where it first happened."""
+    stood_in: bool = False
+    """True when a stand-in module replaced it, so the code after the import ran."""
+    error: str = ""
+    """The error it raised (``ModuleNotFoundError: No module named 'x'``); empty for a stand-in."""
+    detail: str = ""
+    """More about it: the URL of a download."""
+    through_keras: bool = False
+    """For a download: it went through Keras (``get_file``, ``keras.datasets``), so the instructor's datasets
+    folder (``--datasets``) can serve it."""
+    followers: int = 0
+    """Errors that only followed from this one (folded under it)."""
+    count: int = 1
+    """How many times it happened in the submission."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The run's errors sorted out: which are the student's own, which the environment caused, which follow."""
+
+    errors: tuple[StudentError, ...]
+    """Every error in run order, with ``environment`` and ``follows_from`` set."""
+    environment: tuple[EnvironmentIssue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +328,40 @@ class TrainingResult:
     loss: tuple[float, ...] = ()
     val_loss: tuple[float, ...] = ()
     error: str | None = None
+    elapsed_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class InsightCurves:
+    """One model's losses per epoch in the insight's training (data loss only, no penalty terms)."""
+
+    loss: tuple[float, ...] = ()
+    val_loss: tuple[float, ...] = ()
+    gap: float | None = None
+    """Validation minus training loss, averaged over the last epochs."""
+
+
+@dataclass(frozen=True)
+class Insight:
+    """Does the regularization help? The graded model and its unregularized twin trained alike (no points)."""
+
+    verdict: Literal["reduced", "not_reduced", "no_overfit", "no_regularization", "skipped"]
+    reason: str | None = None
+    """Why it was skipped: ``disabled``, ``not_trained``, ``custom_layers``, ``no_data``, ``failed``, ``timeout``."""
+    error: str | None = None
+    model: InsightCurves | None = None
+    twin: InsightCurves | None = None
+    """None when the model had no regularization to remove (the twin would be the same model)."""
+    reduction: float | None = None
+    """The twin's gap minus the model's gap: how much the regularization closed it."""
+    removed: tuple[str, ...] = ()
+    """What the twin lacks, one entry per layer (``dense: L2(0.01)``, ``dropout: rate 0.5``)."""
+    data: Literal["student", "assignment", ""] = ""
+    train_samples: int = 0
+    val_samples: int = 0
+    epochs: int = 0
+    batch_size: int = 0
+    """0: full-batch epochs."""
     elapsed_s: float = 0.0
 
 
@@ -220,6 +379,24 @@ class CheckResult:
 class ErrorInfo:
     kind: str
     message: str
+    detail: str = ""
+    """For the instructor only (e.g. what a forged report claimed); reports shown to students omit it."""
+
+
+@dataclass(frozen=True)
+class ReportMismatch:
+    """A claim of the sandbox's report that the submitted source contradicts (``autograder/crosscheck.py``)."""
+
+    reason: str
+    """``no_site``, ``no_code``, ``not_constructed``, ``argument``, ``compile_site`` or ``fit_site``."""
+    layer: str = ""
+    class_name: str = ""
+    where: SourceLocation | None = None
+    field: str = ""
+    """For ``argument``: which argument disagrees (``units``, ``activation``, ``rate``, ``kernel_regularizer``)."""
+    reported: str = ""
+    stated: str = ""
+    """What the source states for that argument, as written."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +427,12 @@ class GradeResult:
     """IPython magics and shell lines that the sandbox skipped."""
     grader_version: str = ""
     filename: str = ""
+    insight: Insight | None = None
+    """Does the regularization help? Feedback only, never part of the score."""
+    environment: tuple[EnvironmentIssue, ...] = ()
+    """What the grading environment lacked (reported apart from the student's own errors)."""
+    keras2: tuple[Keras2Note, ...] = ()
+    """Keras 2 spellings mapped to Keras 3 while grading, each with its modern spelling."""
 
 
 def to_plain(value: Any) -> Any:

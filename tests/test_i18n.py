@@ -52,6 +52,12 @@ def dynamic_values() -> dict[str, set[str]]:
         "note.": {"notebook_invalid", "renamed_id", "chosen_file"},
         "rule.": {"fit", "compile", "global", "construct"},
         "kind.": {"sequential", "functional", "subclassed"},
+        # the regularization insight (autograder/insight.py, autograder/render/insight_view.py)
+        "insight.verdict.": {"reduced", "not_reduced", "increased", "no_overfit", "no_regularization"},
+        "insight.skipped.": {"not_trained", "custom_layers", "no_data", "failed", "timeout", "not_finite"},
+        "insight.data.": {"student", "assignment"},
+        "insight.series.": {f"{side}_{part}" for side in ("model", "twin") for part in ("train", "val")},
+        "student_fit.source.": {"predefined", "own"},
     }
 
 

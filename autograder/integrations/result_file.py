@@ -20,11 +20,12 @@ from autograder.types import (
     ModelSpec,
     RegularizerSpec,
     SourceLocation,
-    StudentError,
     TrainingResult,
 )
 
 from autograder.render.result_json import SCHEMA
+from autograder.insight import insight_from_dict
+from autograder.spec import error_from_dict, fit_data, issue_from_dict, keras2_from_dict
 
 
 def _floats(values: Any) -> tuple[float, ...]:
@@ -65,14 +66,16 @@ def _model(raw: Any) -> ModelSpec | None:
     fits = tuple(FitCall(epochs_requested=f.get("epochs_requested"), epochs_run=f.get("epochs_run"),
                          batch_size=f.get("batch_size"), validation_split=f.get("validation_split"),
                          has_validation_data=bool(f.get("has_validation_data")), error=f.get("error"),
-                         loss=_floats(f.get("loss")))
+                         loss=_floats(f.get("loss")), called=f.get("called") is not False,
+                         data=fit_data(f.get("data")), location=_location(f.get("location")))
                  for f in raw.get("fit_calls") or [] if isinstance(f, dict))
     shape = raw.get("input_shape")
     return ModelSpec(kind=str(raw.get("kind", "sequential")), class_name=str(raw.get("class_name", "?")),
                      name=str(raw.get("name", "")), selected_by=str(raw.get("selected_by", "fit")),
                      layers=tuple(_layer(l) for l in raw.get("layers") or [] if isinstance(l, dict)),
                      input_shape=tuple(shape) if isinstance(shape, list) else None, compile=compile_spec,
-                     fit_calls=fits, layer_order=str(raw.get("layer_order", "config")))
+                     fit_calls=fits, layer_order=str(raw.get("layer_order", "config")),
+                     global_names=tuple(str(n) for n in raw.get("global_names") or ()))
 
 
 def result_from_dict(doc: dict[str, Any]) -> GradeResult:
@@ -96,11 +99,13 @@ def result_from_dict(doc: dict[str, Any]) -> GradeResult:
         if isinstance(training, dict) else None,
         lang=str(doc.get("lang", "es")), elapsed_s=float(doc.get("elapsed_s", 0.0)),
         isolation=str(doc.get("isolation", "none")), cut_short=doc.get("cut_short"),
-        student_errors=tuple(StudentError(type=str(e.get("type", "Error")), message=str(e.get("message", "")),
-                                          location=_location(e.get("location")), traceback=tuple(e.get("traceback") or ()))
-                             for e in doc.get("student_errors") or [] if isinstance(e, dict)),
+        student_errors=tuple(e for e in (error_from_dict(raw, i) for i, raw in enumerate(doc.get("student_errors") or []))
+                             if e is not None),
+        environment=tuple(i for i in map(issue_from_dict, doc.get("environment") or []) if i is not None),
+        keras2=tuple(n for n in map(keras2_from_dict, doc.get("keras2") or []) if n is not None),
         notes=tuple(doc.get("notes") or ()), grader_version=str(doc.get("grader_version", "")),
         filename=str(doc.get("filename") or ""),
+        insight=insight_from_dict(doc.get("insight")),
     )
 
 

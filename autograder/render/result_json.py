@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from autograder.spec import error_to_dict, plain_location
+from autograder.insight import insight_to_dict, student_training
 from autograder.types import GradeResult, LayerSpec, RegularizerSpec, to_plain
 
 SCHEMA = "autograder.result/1"
@@ -58,6 +60,7 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
             "input_shape": list(m.input_shape) if m.input_shape else None,
             "compile": to_plain(m.compile) if m.compile else None,
             "fit_calls": [dict(to_plain(f), loss=_finite(f.loss)) for f in m.fit_calls],
+            "global_names": list(m.global_names),
         }
     training = None
     if result.training is not None:
@@ -78,11 +81,16 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
         "checks": [to_plain(c) for c in result.checks],
         "model": model,
         "training": training,
+        "student_training": student_training(result.model),
+        "insight": insight_to_dict(result.insight) if result.insight is not None else None,
         "lang": result.lang,
         "elapsed_s": result.elapsed_s,
         "isolation": result.isolation,
         "cut_short": result.cut_short,
-        "student_errors": [to_plain(e) for e in result.student_errors],
+        "student_errors": [error_to_dict(e) for e in result.student_errors],
+        "environment": [dict(to_plain(i), location=plain_location(i.location) or None) for i in result.environment],
+        "keras2": [{"idiom": n.idiom, "modern": n.modern, "location": plain_location(n.location) or None}
+                   for n in result.keras2],
         "notes": list(result.notes),
         "grader_version": result.grader_version,
     }

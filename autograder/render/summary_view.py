@@ -15,6 +15,8 @@ from urllib.parse import quote
 from autograder.checks import CHECK_IDS
 from autograder.i18n import catalog, translate
 from autograder.render.chart import histogram
+from autograder.render.environment_view import class_environment
+from autograder.render.insight_view import class_insight
 from autograder.render.view import ui_labels
 from autograder.types import GradeResult
 
@@ -144,6 +146,8 @@ def summary_view(results: list[GradeResult], lang: str | None = None) -> dict[st
         "distribution": [{"label": b.label, "count": b.count, "bar": "█" * b.count} for b in chart.bars] if chart else [],
         "checks": check_rates(results, lang),
         "failures": common_failures(results, lang),
+        "environment": class_environment(results, lang),
+        "insight": class_insight(results, lang),
         "more_failures": more_failures(results, lang),
         "rows": rows,
         "rows_by_score": sorted(rows, key=lambda row: (float(row["score_value"]), row["id"])),

@@ -10,6 +10,8 @@ from typing import Any
 from autograder.i18n import catalog, format_location, translate
 from autograder.render.arch_view import architecture_blocks, model_caption
 from autograder.render.chart import line_chart
+from autograder.render.insight_view import insight_view, student_fit_view
+from autograder.render.environment_view import environment_view, errors_view
 from autograder.render.filters import fence, split_hint
 from autograder.types import FitCall, GradeResult, SourceLocation
 
@@ -155,8 +157,6 @@ def output_view(result: GradeResult, lang: str) -> dict[str, str] | None:
 def report_view(result: GradeResult) -> dict[str, Any]:
     """Everything report.md / report.html show, as strings, simple lists and chart geometry."""
     lang = result.lang
-    errors = [{"type": e.type, "message": e.message, "where": location_text(e.location, lang),
-               "traceback": "\n".join(e.traceback)} for e in result.student_errors]
     isolation = translate(f"ui.isolation.{result.isolation}", lang)
     return {
         "ui": ui_labels(lang),
@@ -169,7 +169,10 @@ def report_view(result: GradeResult) -> dict[str, Any]:
         "model_caption": model_caption(result.model, lang),
         "training": training_view(result, lang),
         "fits": [fit_view(f, lang) for f in result.model.fit_calls] if result.model else [],
-        "errors": errors,
+        "student_fit": student_fit_view(result),
+        "insight": insight_view(result),
+        "errors": errors_view(result),
+        "environment": environment_view(result),
         "notes": list(result.notes),
         "ignored": list(result.ignored),
         "output": output_view(result, lang),

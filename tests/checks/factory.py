@@ -1,7 +1,7 @@
 """Build ModelSpec values by hand, so each check is tested on plain data in milliseconds."""
 from __future__ import annotations
 
-from autograder.types import CompileSpec, LayerSpec, ModelSpec, RegularizerSpec, SourceLocation, TrainingResult
+from autograder.types import CompileSpec, FitCall, LayerSpec, ModelSpec, RegularizerSpec, SourceLocation, TrainingResult
 
 _counter = {"n": 0}
 
@@ -37,10 +37,14 @@ def reference_layers():
     return (dense(), dropout(), dense(), dropout(), output())
 
 
-def model(*layers, loss="binary_crossentropy", optimizer="Adam", from_logits=False, compiled=True, compile_error=None):
+def model(*layers, loss="binary_crossentropy", optimizer="Adam", from_logits=False, compiled=True, compile_error=None,
+          fitted=True):
     comp = CompileSpec(optimizer=optimizer, loss=loss, from_logits=from_logits, error=compile_error) if compiled else None
-    return ModelSpec(kind="sequential", class_name="Sequential", name="sequential", selected_by="fit",
-                     layers=tuple(layers) if layers else reference_layers(), input_shape=(None, 30), compile=comp)
+    fits = (FitCall(epochs_requested=50, epochs_run=2, validation_split=0.2),) if fitted else ()
+    return ModelSpec(kind="sequential", class_name="Sequential", name="sequential",
+                     selected_by="fit" if fitted else "compile",
+                     layers=tuple(layers) if layers else reference_layers(), input_shape=(None, 30), compile=comp,
+                     fit_calls=fits)
 
 
 def training(*losses):

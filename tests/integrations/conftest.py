@@ -20,6 +20,7 @@ from autograder.checks.base import Evidence
 from autograder.grading import localize
 from autograder.types import (
     CompileSpec,
+    FitCall,
     GradeResult,
     LayerSpec,
     ModelSpec,
@@ -80,7 +81,10 @@ def defective_spec() -> ModelSpec:
     return ModelSpec(kind="sequential", class_name="Sequential", name="sequential", selected_by="fit",
                      layers=layers, input_shape=(None, 30),
                      compile=CompileSpec(optimizer="Adam", loss="binary_crossentropy", metrics=("accuracy",),
-                                         location=SourceLocation(cell=4, line=1)))
+                                         location=SourceLocation(cell=4, line=1)),
+                     # selected by ``fit``: step 4 was done (issue 11's ``trains`` needs the call)
+                     fit_calls=(FitCall(epochs_requested=50, epochs_run=2, validation_split=0.2,
+                                        location=SourceLocation(cell=5, line=1)),))
 
 
 def grade_spec(spec: ModelSpec | None, assignment, source: str, training: TrainingResult | None = None,

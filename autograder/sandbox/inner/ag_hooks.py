@@ -8,13 +8,18 @@ from builtins import (  # noqa: A004
     next, range, repr, set, sorted, str, sum, tuple, type, vars, zip,
 )
 
+import ast
 import inspect
+import linecache
 import operator
+import os
 import sys
 
 import keras
 
+import ag_datasets as datasets  # records what keras.datasets loaders returned
 import ag_describe as describe
+import ag_sample as sample
 
 
 class Tracker:
@@ -35,6 +40,11 @@ class Tracker:
         self.call_orders = {}
         self.observed_inputs = {}
         self._stack = []
+        self.predefined = {}  # name -> the array the runner injected (X_train, y_train)
+        self.sample = None  # {"rows": n, "max_bytes": b}; None: take no sample (insight off)
+        self.workdir = os.getcwd()  # absolute: the student may chdir away
+        self.fit_errors = []  # exceptions raised inside the hooked fit (not to be counted twice)
+        self._fit_sources = {}
 
     # -- where in the student's work ------------------------------------------------
     def student_site(self):
@@ -77,6 +87,105 @@ class Tracker:
         self.fits.setdefault(idx, []).append(record)
         self.events.append(["fit", idx])
         self.on_change()
+
+    # -- what fit received --------------------------------------------------------------
+    def fit_data(self, idx, x, y):
+        """Samples, features, dataset name and whose data a fit received; saves a bounded sample."""
+        info = {"samples": None, "features": None, "dataset": None, "source": "unknown"}
+        shape = getattr(x, "shape", None)
+        if shape is None and isinstance(x, (list, tuple)):
+            arr = sample.as_array(x)
+            shape = arr.shape if arr is not None else None
+        dims = None
+        if shape is not None:
+            try:
+                dims = [None if d is None else operator.index(d) for d in tuple(shape)]
+            except TypeError:
+                dims = None
+        if dims:
+            info["samples"], info["features"] = dims[0], dims[1:]
+        if x is not None:
+            info["source"] = "own"
+            if self.same_as_predefined(x, "X_train") and (y is None or self.same_as_predefined(y, "y_train")):
+                info["source"] = "predefined"
+        rows = info["samples"]
+        for entry in (getattr(datasets, "LOADED", None) or [])[-10:] if datasets is not None else []:
+            try:
+                if rows is not None and rows in (entry.get("train_rows"), entry.get("test_rows")):
+                    info["dataset"] = str(entry.get("name"))[:60]
+            except Exception:
+                pass
+        if self.sample is not None and info["samples"]:
+            try:
+                taken = sample.take(x, y, self.sample["rows"], self.sample["max_bytes"])
+                if taken is not None:
+                    sample.write(self.workdir, idx, *taken)
+                    info["sampled"] = int(taken[0].shape[0])
+            except Exception:
+                pass
+        return info
+
+    def same_as_predefined(self, value, name):
+        """The array the runner injected as ``name`` (the very object, or an equal copy)."""
+        original = self.predefined.get(name)
+        if original is None:
+            return False
+        if value is original:
+            return True
+        try:
+            arr = sample.as_array(value)
+            return arr is not None and arr.shape == original.shape and bool((arr == original).all())
+        except Exception:
+            return False
+
+    # -- a statement calling fit that failed before fit ran --------------------------------
+    def statement_failed(self, exc, namespace):
+        """Record a fit attempt when ``exc`` came from evaluating a ``<name>.fit(...)`` call on a
+        Keras model (e.g. ``model.fit(X, y)`` with ``X`` undefined), so step 4 still counts."""
+        if any(exc is seen for seen in self.fit_errors):
+            return
+        tb = exc.__traceback__
+        found = None
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename in self.filenames:
+                for name, call in self.fit_calls_at(filename, tb.tb_lineno):
+                    frame = tb.tb_frame
+                    target = frame.f_locals.get(name, frame.f_globals.get(name, namespace.get(name)))
+                    if isinstance(target, keras.Model):
+                        found = (target, call, filename, tb.tb_lineno)
+            tb = tb.tb_next
+        if found is None:
+            return
+        target, call, filename, line = found
+        site = dict(self.filenames[filename])
+        site["line"] = line
+        epochs = next((k.value.value for k in call.keywords if k.arg in ("epochs", "nb_epoch")
+                       and isinstance(k.value, ast.Constant) and isinstance(k.value.value, int)), None)
+        record = {"epochs_requested": epochs, "batch_size": None, "validation_split": None,
+                  "has_validation_data": any(k.arg == "validation_data" for k in call.keywords),
+                  "epochs_run": 0, "loss": [], "called": False, "site": site,
+                  "error": describe.short(f"{type(exc).__name__}: {exc}"),
+                  "data": {"samples": None, "features": None, "dataset": None, "source": "unknown"}}
+        idx = self.index_of(target)
+        self.fits.setdefault(idx, []).append(record)
+        self.events.append(["fit_attempt", idx])
+
+    def fit_calls_at(self, filename, line):
+        """(receiver name, Call node) of every ``<name>.fit(...)`` in that code spanning ``line``."""
+        calls = self._fit_sources.get(filename)
+        if calls is None:
+            calls = []
+            try:
+                tree = ast.parse("".join(linecache.getlines(filename)))
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr == "fit" and isinstance(node.func.value, ast.Name):
+                        calls.append(node)
+            except (SyntaxError, ValueError):
+                pass
+            self._fit_sources[filename] = calls
+        return [(c.func.value.id, c) for c in calls if c.lineno <= line <= (c.end_lineno or c.lineno)]
 
     # -- call order of subclassed models ---------------------------------------------
     def call_entered(self, layer, args):
@@ -122,6 +231,12 @@ class Tracker:
         if global_model is not None:
             picks.add(global_model)
         return sorted(picks)
+
+    def global_names(self, idx, namespace):
+        """The student's global names that refer to this model (for a hint's code line)."""
+        model = self.models[idx]
+        return sorted(k for k, v in list(namespace.items()) if v is model and isinstance(k, str)
+                      and not k.startswith("_"))[:10]
 
     def describe_model(self, idx):
         model = self.models[idx]
@@ -221,7 +336,11 @@ def install(tracker: Tracker):
                   "validation_split": bound.get("validation_split")
                   if isinstance(bound.get("validation_split"), (int, float)) else None,
                   "has_validation_data": bound.get("validation_data") is not None,
-                  "epochs_run": None, "loss": [], "error": None, "site": tracker.student_site()}
+                  "epochs_run": None, "loss": [], "error": None, "site": tracker.student_site(), "called": True}
+        try:
+            record["data"] = tracker.fit_data(tracker.index_of(self), bound.get("x"), bound.get("y"))
+        except Exception:
+            record["data"] = None
         if isinstance(epochs, int) and isinstance(initial, int):
             run = max(0, min(epochs - initial, tracker.fit_epochs_cap))
             kwargs = dict(kwargs)
@@ -256,6 +375,7 @@ def install(tracker: Tracker):
         except BaseException as exc:
             record["error"] = describe.short(f"{type(exc).__name__}: {exc}")
             record["epochs_run"] = 0  # nothing was trained to completion
+            tracker.fit_errors = (tracker.fit_errors + [exc])[-5:]
             raise
         finally:
             tracker.on_change()

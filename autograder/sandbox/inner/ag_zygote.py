@@ -163,6 +163,12 @@ class Zygote:
         workdir = self.make_workdir(job.get("files", []))
         try:
             result = self.spawn(lambda fd: ag_execute.main_child(job, data, fd), job["limits"], workdir)
+            if job.get("fit_sample"):  # read while the folder exists; the bytes stay opaque here
+                import ag_sample
+
+                models = (result.get("state") or {}).get("models")
+                result["fit_samples"] = ag_sample.read(workdir, list(models)[:8] if isinstance(models, dict) else [],
+                                                       int(job["fit_sample"].get("max_bytes", 0)))
         finally:
             remove_tree(workdir)
         result["type"] = "run_result"
@@ -204,15 +210,19 @@ class Zygote:
 
     def serve(self):
         started = time.monotonic()
-        import numpy  # noqa: F401
         import keras
         import tensorflow as tf
+        # What every job would otherwise import again: loaded once here, shared by the forked children.
+        # (Importing a module runs no TensorFlow op, so forking stays safe.) Each one's cost is reported.
+        startup = {"tensorflow": round(time.monotonic() - started, 3)}
         for name in os.environ.get("AG_PREIMPORT", "").split(","):
             if name.strip():
+                begun = time.monotonic()
                 try:
                     __import__(name.strip())
                 except Exception:
                     pass
+                startup[name.strip()] = round(time.monotonic() - begun, 3)
         signal.signal(signal.SIGTERM, self.on_parent_death)
         ag_limits.prctl(ag_limits.PR_SET_PDEATHSIG, signal.SIGTERM)
         ag_limits.prctl(ag_limits.PR_SET_CHILD_SUBREAPER, 1)
@@ -222,7 +232,8 @@ class Zygote:
                    "run_as": self.run_as, "isolation": self.isolation, "landlock_abi": self.landlock_abi,
                    "seccomp": ag_seccomp.program(os.uname().machine) is not None,
                    "keras": keras.__version__, "tensorflow": tf.__version__,
-                   "python": sys.version.split()[0], "startup_s": time.monotonic() - started})
+                   "python": sys.version.split()[0], "startup_s": time.monotonic() - started,
+                   "startup": startup})
         while True:
             message = self.receive()
             if message is None or message.get("op") == "exit":
@@ -263,7 +274,15 @@ def main():
     uid = int(os.environ.get("AG_SANDBOX_UID") or DEFAULT_SANDBOX_UID)
     isolation = os.environ.get("AG_ISOLATION", "process")
     read_paths = [p for p in os.environ.get("AG_READ_PATHS", "").split(os.pathsep) if p]
-    Zygote(workroot, uid, isolation, read_paths).serve()
+    zygote = Zygote(workroot, uid, isolation, read_paths)
+    zygote.serve()
+    # Leave without the interpreter's clean-up: with TensorFlow loaded it takes ~1.4 s (measured), and
+    # each job's folder is already gone. The grader waits for this exit after the last submission.
+    try:
+        zygote.supervisor.kill_strays()
+        sys.stderr.flush()
+    finally:
+        os._exit(0)
 
 
 if __name__ == "__main__":
