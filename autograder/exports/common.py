@@ -10,8 +10,22 @@ from typing import Iterable, Mapping
 from autograder.inputs.roster import Student
 from autograder.types import GradeResult
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (CSV injection)."""
 GRADER_FAILURES = ("sandbox",)
 """Error kinds that mean the grader failed, not the student: no grade is sent for them."""
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` before anything that would start a formula
+    (a file name such as ``=HYPERLINK(...).ipynb`` is a student's choice). Numbers are left alone."""
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
 
 
 def grade_value(result: GradeResult) -> str:
@@ -32,7 +46,7 @@ def write_csv(path: Path, rows: Iterable[Iterable[str]]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows(rows)
+            csv.writer(fh).writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

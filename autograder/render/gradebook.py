@@ -5,6 +5,7 @@ import csv
 from pathlib import Path
 
 from autograder.checks import CHECK_IDS
+from autograder.exports.common import spreadsheet_safe
 from autograder.types import GradeResult
 
 COLUMNS = ("id", "score", "max_score", "status") + CHECK_IDS
@@ -25,4 +26,4 @@ def write_grades_csv(results: list[GradeResult], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows(grade_rows(results))
+        writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in grade_rows(results))

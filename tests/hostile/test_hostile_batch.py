@@ -83,9 +83,10 @@ def test_every_result_that_ran_records_the_isolation_it_ran_under(which, level, 
 
 
 def test_the_forged_report_only_touches_its_own_grade(bwrap_run):
-    """Known limitation, pinned: student code shares its process with the hooks, so it can write a
-    report of its own; the grader's own training of the forged model still fails (no config)."""
+    """Student code shares its process with the hooks, so it can write a report of its own: the
+    cross-check against its source refuses it (``report_mismatch``), and the next submission is unharmed."""
     found = row(bwrap_run, "forge_channel")
+    assert found.result.status == "error" and found.result.error.kind == "report_mismatch"
     assert found.result.score < FULL_MARKS
     assert next(c for c in found.result.checks if c.id == "trains").status != "pass"
     assert found.reference.score == FULL_MARKS

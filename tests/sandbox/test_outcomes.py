@@ -18,16 +18,23 @@ I18N = Path(__file__).resolve().parents[2] / "autograder" / "i18n"
 
 
 def model_state():
-    dense = lambda units, act, reg: {"class_name": "Dense", "name": f"dense_{units}_{act}", "builtin": True,
-                                     "units": units, "activation": act, "kernel_regularizer": reg}
+    """What the runner reports for solutions/reference.py (the cross-check compares it with that code)."""
+    at = lambda line: {"file": "reference.py", "line": line}  # noqa: E731
+    dense = lambda units, act, reg, line: {"class_name": "Dense", "name": f"dense_{units}_{act}", "builtin": True,
+                                           "units": units, "activation": act, "kernel_regularizer": reg,
+                                           "created_at": at(line)}
     l2 = {"class_name": "L2", "l2": 0.01}
-    layers = [dense(64, "relu", l2), {"class_name": "Dropout", "name": "dropout", "builtin": True, "rate": 0.5},
-              dense(64, "relu", l2), {"class_name": "Dropout", "name": "dropout_1", "builtin": True, "rate": 0.5},
-              dense(1, "sigmoid", None)]
+    layers = [dense(64, "relu", l2, 7),
+              {"class_name": "Dropout", "name": "dropout", "builtin": True, "rate": 0.5, "created_at": at(8)},
+              dense(64, "relu", l2, 9),
+              {"class_name": "Dropout", "name": "dropout_1", "builtin": True, "rate": 0.5, "created_at": at(10)},
+              dense(1, "sigmoid", None, 11)]
     model = {"index": 0, "kind": "sequential", "class_name": "Sequential", "builtin": True, "name": "sequential",
              "layer_order": "config", "input_shape": [None, 30], "layers": layers,
              "compile": {"optimizer": {"class_name": "Adam"}, "loss": {"name": "binary_crossentropy"},
-                         "metrics": [], "error": None, "optimizer_given": True}, "fits": [], "serialized": None}
+                         "metrics": [], "error": None, "optimizer_given": True, "site": at(13)},
+             "fits": [{"epochs_requested": 50, "epochs_run": 2, "loss": [0.7, 0.6], "called": True, "site": at(14)}],
+             "serialized": None}
     return {"type": "state", "final": None, "events": [["fit", 0]], "models": {"0": model}, "models_seen": 1,
             "global_model": 0, "errors": [], "notes": []}
 
@@ -81,8 +88,9 @@ def test_a_run_stopped_before_any_model_is_an_error_row_with_a_clear_sentence(su
 
 
 @pytest.mark.parametrize("outcome", ["timeout", "memory_limit", "output_limit", "disk_limit", "crash"])
-def test_a_model_built_before_the_run_was_stopped_is_graded_and_the_row_says_so(submission, outcome):
-    result = grade_submission(submission, load_assignment(), FakeSandbox(outcome, "wall", model_state()), lang="en")
+def test_a_model_built_before_the_run_was_stopped_is_graded_and_the_row_says_so(outcome):
+    reference = load_submission(Path(__file__).resolve().parents[2] / "solutions" / "reference.py")
+    result = grade_submission(reference, load_assignment(), FakeSandbox(outcome, "wall", model_state()), lang="en")
     assert result.status == "graded" and result.error is None
     assert result.score == 10.0
     assert result.cut_short and "{" not in result.cut_short

@@ -1,0 +1,10 @@
+from tensorflow.keras import layers, Model, regularizers
+inp = layers.Input(shape=(input_dim,), name='entrada')
+a = layers.Dense(32, activation='relu', kernel_regularizer=regularizers.l2(0.01))(inp)
+a = layers.Dropout(0.5)(a)
+b = layers.Dense(32, activation='relu', kernel_regularizer=regularizers.l2(0.01))(a)
+b = layers.Dropout(0.5)(b)
+out = layers.Dense(1, activation='sigmoid', name='salida')(b)
+model = Model(inp, out, name='red')
+model.compile(optimizer='adam', loss='binary_crossentropy')
+model.fit(x=X_train, y=y_train, epochs=2, batch_size=64)

@@ -1,0 +1,10 @@
+import keras
+model = keras.Sequential()
+model.add(keras.Input(shape=(input_dim,)))
+model.add(keras.layers.Dense(32, activation='relu', kernel_regularizer=keras.regularizers.L2(0.02)))
+model.add(keras.layers.Dropout(0.4))
+model.add(keras.layers.Dense(16, activation='relu', kernel_regularizer=keras.regularizers.L2(l2=0.02)))
+model.add(keras.layers.Dropout(0.4))
+model.add(keras.layers.Dense(1, activation='sigmoid'))
+model.compile(optimizer=keras.optimizers.SGD(0.01), loss='binary_crossentropy')
+model.fit(X_train, y_train, epochs=3)

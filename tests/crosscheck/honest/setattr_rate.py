@@ -1,0 +1,10 @@
+import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.Input((input_dim,)),
+    tf.keras.layers.Dense(64, activation='relu', kernel_regularizer=tf.keras.regularizers.l2(0.01)), tf.keras.layers.Dropout(0.1),
+    tf.keras.layers.Dense(64, activation='relu', kernel_regularizer=tf.keras.regularizers.l2(0.01)), tf.keras.layers.Dropout(0.1),
+    tf.keras.layers.Dense(1, activation='sigmoid')])
+for layer in model.layers:
+    if 'dropout' in layer.name:
+        setattr(layer, 'rate', 0.5)
+model.compile(optimizer='adam', loss='binary_crossentropy')
+model.fit(X_train, y_train, epochs=2)
