@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps grade test test-fast bench clean
+.PHONY: setup system-deps grade test test-fast bench clean lock
 
 setup: system-deps $(STAMP)
 
@@ -25,10 +25,27 @@ system-deps:
 	  else echo "note: not installed:$$missing (need root and apt-get)"; fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# Everything is installed with -c constraints.txt, the lock: the exact versions the tests passed on
+# (make lock), so make, CI, the student workflow, Dask workers and Gradescope grade in one environment.
+# pyproject.toml keeps ranges only ([grader] adds TensorFlow); the students' environment (seaborn,
+# SciPy, ...) is each assignment's [environment] list, printed by `python -m autograder.environment`.
+CONSTRAINTS := constraints.txt
+ENVIRONMENT := $(VENV)/environment.txt
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) $(wildcard assignments/*/assignment.toml)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[dev,dask]"
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[grader,dev,dask]"
+	for a in assignments/*/; do $(BIN)/python -m autograder.environment "$$a" || exit 1; done > $(ENVIRONMENT)
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -r $(ENVIRONMENT)
 	touch $(STAMP)
+
+# Rewrite the lock from .venv as it is now (after installing and testing a change there): pip freeze,
+# without the grader itself.
+lock:
+	@test -x $(BIN)/pip || { echo "no $(VENV): run make setup first"; exit 1; }
+	{ echo "# The lock: every package of the tested grading environment. Written by make lock"; \
+	  echo "# (pip freeze of .venv); install with pip install -c constraints.txt ..."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -viE '^(autograder|pip|setuptools|wheel)( |=|@)'; } > $(CONSTRAINTS)
 
 # Exit code 1 only says some submission failed a check: expected here, the variants are wrong on purpose.
 grade: setup
@@ -45,4 +62,4 @@ bench: setup
 	$(BIN)/python bench/grade_vs_nbconvert.py
 
 clean:
-	rm -rf $(VENV) reports/*/ reports/*.csv
+	rm -rf $(VENV) .venv-*/ reports/*/ reports/*.csv

@@ -1,7 +1,7 @@
 """``autograder export gradescope OUT.zip``: a Gradescope autograder bundle for one assignment.
 
 The zip holds Gradescope's two entry points at its root (``setup.sh`` installs the grader from the
-bundled source; ``run_autograder`` grades ``/autograder/submission/`` and writes
+bundled source, pinned by its ``constraints.txt``, and the assignment's ``[environment]`` list; ``run_autograder`` grades ``/autograder/submission/`` and writes
 ``/autograder/results/results.json`` with ``autograder gradescope-results``) and, under ``autograder/``,
 this grader's source with the one assignment folder it grades.
 """
@@ -77,7 +77,8 @@ def build_bundle(out_zip: Path, assignment: Assignment, options: BundleOptions =
         _add(zf, "setup.sh", (FILES / "setup.sh").read_bytes(), executable=True)
         _add(zf, "run_autograder", run_script(assignment, options).encode("utf-8"), executable=True)
         names += ["setup.sh", "run_autograder"]
-        sources = [root / "pyproject.toml", root / "README.md", *_tree(root / "autograder")]
+        # constraints.txt: setup.sh installs the versions the grader was tested with.
+        sources = [root / "pyproject.toml", root / "README.md", root / "constraints.txt", *_tree(root / "autograder")]
         # The student repository template is for GitHub; the grader needs only the assignment's data.
         sources += [p for p in _tree(assignment.folder) if p.relative_to(assignment.folder).parts[0] != "template"]
         for path in sources:

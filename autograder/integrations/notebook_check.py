@@ -23,7 +23,7 @@ from autograder import __version__
 from autograder.assignment import DEFAULT_ASSIGNMENT, Assignment, load_assignment
 from autograder.checks import run_checks, training_wanted
 from autograder.checks.base import Evidence
-from autograder.grading import localize, train_model
+from autograder.grading import localize, train_with_insight
 from autograder.integrations.messages import say
 from autograder.spec import extract_model_spec
 from autograder.types import CheckResult, ExecutionArtifact, GradeResult, ModelSpec, RunLimits
@@ -163,7 +163,8 @@ def check_model(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASS
     evidence = Evidence(model=spec, rules=task.rules)
     findings = run_checks(evidence, only=lambda c: not c.needs_training)
     wanted = training_wanted(findings)
-    training = train_model(InProcessTrainer(), spec, task) if train and wanted else None
+    training, insight = train_with_insight(InProcessTrainer(), spec, ExecutionArtifact(outcome="completed", state={}),
+                                           task) if train and wanted else (None, None)
     findings = run_checks(replace(evidence, training=training), done=findings)
     checks = localize(findings, task, lang)
     if wanted and not train:  # skipped on request: say so instead of "the grader could not train"
@@ -174,7 +175,7 @@ def check_model(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASS
         id=Path(name).stem or "notebook", assignment=task.id, source=name, sha256="", status="graded", error=None,
         score=float(sum(c.points for c in checks)), max_score=task.max_score, checks=checks, model=spec,
         training=training, lang=lang, elapsed_s=round(time.monotonic() - started, 3), isolation="kernel",
-        notes=tuple(notes), grader_version=__version__, filename=Path(name).name)
+        notes=tuple(notes), grader_version=__version__, filename=Path(name).name, insight=insight)
 
 
 def feedback_bundle(result: GradeResult) -> dict[str, str]:

@@ -100,13 +100,19 @@ def test_export_builds_a_bundle_with_the_entry_points_at_its_root(tmp_path):
             assert zf.getinfo(name).external_attr >> 16 & 0o111, f"{name} is not executable"
         run = zf.read("run_autograder").decode()
         zf.extractall(tmp_path / "bundle")
-    assert {"autograder/pyproject.toml", "autograder/autograder/cli.py", "autograder/assignments/l2-dropout/data.npz",
-            "autograder/autograder/sandbox/inner/ag_describe.py"} <= set(names)
+    assert {"autograder/pyproject.toml", "autograder/constraints.txt", "autograder/autograder/cli.py",
+            "autograder/assignments/l2-dropout/data.npz", "autograder/autograder/sandbox/inner/ag_describe.py"} <= set(names)
     assert not any("l2-dropout/template" in n or "__pycache__" in n for n in names)
     assert "grade /autograder/submission" in run and "--timeout 90 --lang en" not in run
     assert "--lang en --timeout 90" in run and "/autograder/results/results.json" in run
     for script in ("setup.sh", "run_autograder"):
         assert subprocess.run(["bash", "-n", str(tmp_path / "bundle" / script)]).returncode == 0
+    # setup.sh installs the grader with TensorFlow at the locked versions, then the assignment's environment.
+    installs = [line for line in (tmp_path / "bundle" / "setup.sh").read_text().splitlines() if "pip\" install" in line]
+    assert [line.split("install -q ", 1)[1] for line in installs] == [
+        "--upgrade pip", '-c "$SOURCE/constraints.txt" "$SOURCE[grader]"',
+        '-c "$SOURCE/constraints.txt" -r /tmp/autograder-environment.txt']
+    assert '-m autograder.environment "$assignment"' in (tmp_path / "bundle" / "setup.sh").read_text()
 
 
 def test_export_rejects_an_unknown_assignment(tmp_path):

@@ -117,6 +117,17 @@ def test_workflow_is_what_classroom_expects():
     assert workflow["env"]["NOTEBOOK"] == NOTEBOOK and (TEMPLATE / NOTEBOOK).is_file()
 
 
+def test_the_workflow_installs_the_locked_grader_and_the_students_environment():
+    [install] = [s for s in job()["steps"] if s.get("id") == "install"]
+    lines = [line.strip() for line in install["run"].splitlines() if line.strip()]
+    assert lines[0] == 'python -m pip install -c .autograder/constraints.txt -e "./.autograder[grader]"'
+    assert lines[1].startswith("python -m autograder.environment > ")
+    listed = lines[1].split("> ", 1)[1]
+    assert lines[2] == f"python -m pip install -c .autograder/constraints.txt -r {listed}"
+    setup = next(s for s in job()["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    assert setup["with"]["cache-dependency-path"] == ".autograder/constraints.txt"  # the cache follows the lock
+
+
 def test_starter_notebook_is_not_a_solution():
     nb = nbformat.read(str(TEMPLATE / NOTEBOOK), as_version=4)
     nbformat.validate(nb)

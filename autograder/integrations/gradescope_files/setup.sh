@@ -21,6 +21,15 @@ if ! "$PYTHON" -m venv /autograder/venv; then
   apt-get install -y -qq "${PYTHON}-venv" >/dev/null
   "$PYTHON" -m venv /autograder/venv
 fi
-/autograder/venv/bin/pip install -q --upgrade pip
-/autograder/venv/bin/pip install -q /autograder/source/autograder
-/autograder/venv/bin/autograder --version
+# The grader with TensorFlow ([grader]) at the versions it was tested with (constraints.txt, the lock),
+# then the libraries the assignment's notebooks may import (its [environment] list).
+SOURCE=/autograder/source/autograder
+BIN=/autograder/venv/bin
+"$BIN/pip" install -q --upgrade pip
+"$BIN/pip" install -q -c "$SOURCE/constraints.txt" "$SOURCE[grader]"
+cd /
+for assignment in "$SOURCE"/assignments/*/; do
+  "$BIN/python" -m autograder.environment "$assignment"
+done > /tmp/autograder-environment.txt
+"$BIN/pip" install -q -c "$SOURCE/constraints.txt" -r /tmp/autograder-environment.txt
+"$BIN/autograder" --version
