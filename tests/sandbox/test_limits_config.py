@@ -56,7 +56,12 @@ def test_command_line_options_override_the_assignment(monkeypatch, tmp_path):
         seen["isolation"] = options.isolation
         return []
 
-    monkeypatch.setattr(cli, "grade_batch", fake_batch)
+    import autograder.batch
+    import autograder.sandbox.startup
+
+    # The CLI imports the batch stage lazily (after launching its first worker): patch it where it lives.
+    monkeypatch.setattr(autograder.batch, "grade_batch", fake_batch)
+    monkeypatch.setattr(autograder.sandbox.startup, "launch_first_worker", lambda *args, **kwargs: None)
     args = ["grade", str(REFERENCE), "--out", str(tmp_path), "--timeout", "20", "--memory-mb", "4096",
             "--cpu-s", "30", "--nproc", "64", "--fsize-mb", "8", "--nofile", "128", "--output-kept-kb", "16",
             "--output-limit-mb", "4", "--isolation", "process"]

@@ -31,7 +31,7 @@ def test_each_worker_gets_its_own_sandbox_user():
 @pytest.mark.slow
 def test_auto_falls_back_when_bwrap_passes_its_probe_but_cannot_start_the_worker(monkeypatch):
     monkeypatch.setattr(bwrap, "bwrap_path", lambda: "/bin/false")
-    monkeypatch.setattr(bwrap, "bwrap_command", lambda python: ["/bin/false"])
+    monkeypatch.setattr(bwrap, "bwrap_command", lambda python, **kwargs: ["/bin/false"])
     with SandboxWorker(isolation="auto") as sandbox:
         assert sandbox.isolation == "process"
         assert sandbox.info["isolation"] == "process"

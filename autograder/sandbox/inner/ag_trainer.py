@@ -2,10 +2,16 @@
 data of the grader's own, shaped to the model's input and output (runs in a sandboxed child)."""
 from __future__ import annotations
 
+import copy
 import math
 import time
 
 import numpy as np
+
+# Imported here, in the zygote, not in the forked child: there, Landlock may no longer let it read the
+# runner's folder (the process isolation), and importing once serves every child.
+import ag_graphfit
+import ag_insight
 
 SAFE_MODULE_PREFIXES = ("keras",)
 
@@ -26,7 +32,10 @@ def check_config_is_safe(value, path="config"):
 
 
 def rebuild_model(keras, rebuild):
+    """A fresh model from the JSON config. Keras' deserialization consumes the config it is given
+    (a Functional config loses keys), so each rebuild works on its own copy."""
     check_config_is_safe(rebuild)
+    rebuild = copy.deepcopy(rebuild)
     if rebuild.get("model"):
         model = keras.saving.deserialize_keras_object(rebuild["model"], safe_mode=True)
         if not model.built and rebuild.get("input_shape"):
@@ -74,22 +83,48 @@ def train(request):
     model = rebuild_model(keras, rebuild)
     optimizer = "adam"
     if rebuild.get("optimizer"):
-        optimizer = keras.optimizers.deserialize(rebuild["optimizer"])
+        optimizer = keras.optimizers.deserialize(copy.deepcopy(rebuild["optimizer"]))
     loss = rebuild["loss"]
     if isinstance(loss, dict):
-        loss = keras.losses.deserialize(loss)
+        loss = keras.losses.deserialize(copy.deepcopy(loss))
     model.compile(optimizer=optimizer, loss=loss)
     shape = [d for d in model.input_shape[1:]]
     if any(d is None for d in shape):
         raise ValueError(f"the model's input shape {model.input_shape} has unknown dimensions")
     units = model.output_shape[-1]
     x, y = make_data(shape, units, request["task"], settings.get("samples", 512), settings.get("seed", 0))
-    history = model.fit(x, y, epochs=settings.get("epochs", 5), batch_size=settings.get("batch_size", 32),
-                        validation_split=0.2, verbose=0, shuffle=False)
+    epochs, batch_size = int(settings.get("epochs", 5)), int(settings.get("batch_size", 32))
+    try:  # the whole brief training as one traced graph: one trace instead of fit's two, no data pipeline
+        import tensorflow as tf
+
+        loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+        losses, val_losses = ag_graphfit.fit_in_graph(tf, model, model.optimizer, loss_fn, x, y, epochs,
+                                                      batch_size, 0.2)
+        how = "graph"
+    except Exception as exc:  # a model or loss the graph path does not cover: Keras' own fit, on a fresh rebuild
+        graph_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        keras.utils.set_random_seed(settings.get("seed", 0))
+        model = rebuild_model(keras, rebuild)
+        model.compile(optimizer=keras.optimizers.deserialize(copy.deepcopy(rebuild["optimizer"]))
+                      if rebuild.get("optimizer")
+                      else "adam", loss=loss)
+        history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=0.2, verbose=0,
+                            shuffle=False)
+        losses, val_losses = history.history.get("loss", []), history.history.get("val_loss", [])
+        how = "fit"
     clean = lambda values: [float(v) if math.isfinite(float(v)) else str(float(v)) for v in values]
-    return {
+    reply = {
         "type": "train_result",
-        "loss": clean(history.history.get("loss", [])),
-        "val_loss": clean(history.history.get("val_loss", [])),
+        "loss": clean(losses),
+        "val_loss": clean(val_losses),
+        "how": how,
+        "graph_error": graph_error if how == "fit" else None,
         "elapsed_s": time.monotonic() - started,
     }
+    if request.get("insight"):  # the same child: TensorFlow is warm, the rebuild already checked
+        try:
+            reply["insight"] = ag_insight.run(keras, request["insight"], rebuild, request["task"], rebuild.get("loss"),
+                                              rebuild_model)
+        except Exception as exc:  # the insight never costs the grade its training result
+            reply["insight"] = {"error": f"{type(exc).__name__}: {str(exc)[:600]}"}
+    return reply
