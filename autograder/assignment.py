@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from autograder.installed import assignments_dir
 from autograder.types import RunLimits
 
-ASSIGNMENTS_DIR = Path(__file__).resolve().parent.parent / "assignments"
+ASSIGNMENTS_DIR = assignments_dir()  # the checkout's assignments/, else the copy a wheel installed
 DEFAULT_ASSIGNMENT = "l2-dropout"
 
 
@@ -27,6 +28,13 @@ class Assignment:
     data: bytes = field(repr=False)
     """The default data as an .npz file's bytes (input_dim, X_train, y_train, X_test, y_test)."""
     folder: Path | None = None
+    keras_datasets: Path | None = None
+    """A folder laid out like ``~/.keras/datasets`` served read-only to submissions (``[data] keras_datasets``
+    or ``autograder grade --datasets``), so ``keras.datasets.*.load_data()`` works offline."""
+    similarity: dict[str, Any] = field(default_factory=dict)
+    """The ``[similarity]`` section (read by ``autograder.similarity.run``); it never changes a grade."""
+    insight: dict[str, Any] = field(default_factory=dict)
+    """The ``[insight]`` section: the regularization insight's budget (``enabled = false`` turns it off)."""
 
     @property
     def max_score(self) -> float:
@@ -44,7 +52,14 @@ class Assignment:
                      repr(sorted(self.training.items()))):
             digest.update(part.encode())
         digest.update(self.data)
+        digest.update(repr(sorted(self.insight.items())).encode())  # the insight is in the stored results
+        if self.keras_datasets is not None:  # served data can change what a submission's own code does
+            digest.update(str(self.keras_datasets).encode())
         return digest.hexdigest()[:16]
+
+    def with_datasets(self, folder: str | Path | None) -> "Assignment":
+        """A copy serving ``folder`` as the Keras datasets (``None`` keeps the assignment's own)."""
+        return self if folder is None else replace(self, keras_datasets=datasets_folder(folder))
 
     def limits(self, timeout_s: float | None = None) -> RunLimits:
         """Limits for running a submission: the [run] section, ``timeout_s`` overriding its timeout."""
@@ -92,6 +107,16 @@ def check_run_section(run: dict[str, Any]) -> None:
             raise ValueError(f"[run] {key} must be a positive number, not {value!r}")
 
 
+def datasets_folder(folder: str | Path, base: Path | None = None) -> Path:
+    """The Keras datasets folder as an absolute path (relative ones from ``base``); ValueError unless it is a folder."""
+    path = Path(folder).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if not path.is_dir():
+        raise ValueError(f"the Keras datasets folder {str(folder)!r} is not a folder")
+    return path.resolve()
+
+
 def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment:
     """Read ``assignments/<name>/assignment.toml`` (or a folder/toml path) into an Assignment."""
     path = Path(name_or_path)
@@ -114,4 +139,8 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         training=dict(raw.get("training", {})),
         data=(folder / raw["data"]["file"]).read_bytes(),
         folder=folder,
+        keras_datasets=datasets_folder(raw["data"]["keras_datasets"], folder)
+        if raw["data"].get("keras_datasets") else None,
+        similarity=dict(raw.get("similarity", {})),
+        insight=dict(raw.get("insight", {})),
     )

@@ -23,7 +23,8 @@ from autograder.exports import write_lms_exports
 from autograder.grading import error_result, grade_submission
 from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.render import write_run_outputs, write_submission_outputs
-from autograder.sandbox.worker import SandboxWorker
+from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
+from autograder.sandbox.worker import SandboxWorker, preimport_modules
 from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
 from autograder.types import GradeResult, Submission
 
@@ -45,6 +46,10 @@ class BatchOptions:
     """Keep results in ``OUT/results.sqlite`` and reuse them on the next run."""
     scheduler: str | None = None
     """A Dask scheduler address (``tcp://HOST:8786``): grade on that cluster instead of local workers."""
+    similarity: bool = True
+    """Write ``similarity.html/.md/.json`` (issue 15) beside the summary; ``--no-similarity`` turns it off."""
+    insight: bool = True
+    """Train each graded model's unregularized twin (the regularization insight); ``--no-insight`` turns it off."""
 
 
 class Progress(Protocol):
@@ -72,12 +77,6 @@ def load_class(paths: list[Path], roster: Path | None = None) -> ClassInputs:
 def load_all(paths: list[Path]) -> list[Submission]:
     """Just the submissions found in ``paths``."""
     return list(load_class(paths).submissions)
-
-
-def worker_count(requested: int, pending: int) -> int:
-    cores = os.cpu_count() or 1
-    wanted = requested if requested > 0 else cores
-    return max(1, min(wanted, pending))
 
 
 def result_key(sub: Submission, assignment: Assignment, options: BatchOptions) -> ResultKey:
@@ -113,6 +112,31 @@ def write_outputs(result: GradeResult, out_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+class OutputWriter:
+    """One thread that stores and renders each result while the workers go on to their next submission."""
+
+    def __init__(self, finish: Callable[[GradeResult], None]):
+        self.finish = finish
+        self.todo: queue.Queue[GradeResult | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._drain, daemon=True, name="outputs")
+        self.thread.start()
+
+    def put(self, result: GradeResult) -> None:
+        self.todo.put(result)
+
+    def _drain(self) -> None:
+        while (result := self.todo.get()) is not None:
+            try:
+                self.finish(result)
+            except Exception as exc:  # finish() reports its own failures; never lose the rest
+                _warn(f"could not write the outputs of {result.id}: {type(exc).__name__}: {exc}")
+
+    def close(self) -> None:
+        """Wait until every result handed over is stored and written."""
+        self.todo.put(None)
+        self.thread.join()
+
+
 def open_store(out: Path) -> ResultStore | None:
     """The output folder's store; None (grade everything, keep nothing) when it cannot be opened."""
     try:
@@ -128,10 +152,15 @@ def _warn(message: str) -> None:
 
 def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOptions,
                 on_result: Callable[[GradeResult], None] | None = None, progress: Progress | None = None,
-                students: Mapping[str, Student] | None = None) -> list[GradeResult]:
+                students: Mapping[str, Student] | None = None,
+                launched: SandboxWorker | None = None) -> list[GradeResult]:
     """Grade every submission not already in the store; write each result as soon as it is ready, then
-    the run's files. Returns every result (stored ones included), by id. Never raises for bad input."""
+    the run's files. Returns every result (stored ones included), by id. Never raises for bad input.
+    ``launched``: a worker the caller launched early (``autograder.sandbox.startup``); used as the first
+    worker, or closed when there is nothing for it to grade."""
     out = options.out_dir
+    if not options.insight:  # the assignment carries it, so a Dask worker sees the same setting
+        assignment = replace(assignment, insight=dict(assignment.insight, enabled=False))
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / STAGING, ignore_errors=True)  # left by a killed run
     (out / STAGING).mkdir()
@@ -161,13 +190,17 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
                 progress.finished(result, cached)
 
     runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    writer = OutputWriter(finish)
     if options.scheduler and runnable:
         from autograder.cluster import start_on_cluster  # the optional dask extra
 
         threads = start_on_cluster(options.scheduler, runnable, assignment, options.lang, options.timeout_s,
-                                   options.isolation, finish)
+                                   options.isolation, writer.put)
     else:
-        threads = start_workers(runnable, assignment, options, finish)
+        threads = start_workers(runnable, assignment, options, writer.put, launched)
+        launched = None if runnable else launched
+    if launched is not None:  # a cluster run, or nothing to grade here
+        launched.close()
     for result in work.cached:  # re-rendered with today's renderers while the workers start
         finish(result, cached=True)
     for sub in work.to_grade:
@@ -175,7 +208,10 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             finish(grade_submission(sub, assignment, sandbox=None, lang=options.lang))  # type: ignore[arg-type]
     for thread in threads:
         thread.join()
+    writer.close()
     write_run_files(results, assignment, out, students or {})
+    if options.similarity:
+        write_similarity_files(subs, results, assignment, out, options.lang)
     if store is not None:
         store.finish_run(run_id)
         store.close()
@@ -195,16 +231,34 @@ def write_run_files(results: list[GradeResult], assignment: Assignment, out: Pat
     write_lms_exports(results, students, out, assignment.title)
 
 
+def write_similarity_files(subs: list[Submission], results: list[GradeResult], assignment: Assignment, out: Path,
+                           lang: str | None) -> None:
+    """``similarity.*`` from this run's Submission values (never from stored results); a failure costs only them."""
+    from autograder.similarity.run import write_class_similarity
+
+    try:
+        write_class_similarity(subs, results, assignment.folder, assignment.similarity, out, lang)
+    except Exception as exc:
+        _warn(f"could not write the similarity report: {type(exc).__name__}: {exc}")
+
+
 def start_workers(subs: list[Submission], assignment: Assignment, options: BatchOptions,
-                  finish: Callable[[GradeResult], None]) -> list[threading.Thread]:
-    """One thread per worker, each owning a warm sandboxed SandboxWorker, taking submissions from a queue."""
+                  finish: Callable[[GradeResult], None], launched: SandboxWorker | None = None
+                  ) -> list[threading.Thread]:
+    """One thread per worker, each owning a warm sandboxed SandboxWorker, taking submissions from a queue;
+    worker 0 is ``launched`` when given (already loading TensorFlow)."""
     if not subs:
         return []
     todo: queue.Queue[Submission] = queue.Queue()
     for sub in subs:
         todo.put(sub)
     n_workers = worker_count(options.jobs, len(subs))
-    threads_each = max(1, (os.cpu_count() or 1) // n_workers)
+    threads_each = threads_per_worker(n_workers)
+    try:
+        preimport = preimport_modules(assignment.run)
+    except ValueError as exc:  # the CLI refuses such an assignment; other callers get the default
+        _warn(str(exc))
+        preimport = preimport_modules({})
     lang = options.lang or assignment.lang
 
     def next_sub() -> Submission | None:
@@ -215,7 +269,11 @@ def start_workers(subs: list[Submission], assignment: Assignment, options: Batch
 
     def work(number: int) -> None:
         log = str(options.log_dir / f"worker-{number}.log") if options.log_dir else None
-        worker = SandboxWorker(isolation=options.isolation, threads=threads_each, log_path=log)
+        if number == 0 and launched is not None:
+            worker = launched
+        else:
+            worker = with_datasets(SandboxWorker(isolation=options.isolation, threads=threads_each, log_path=log,
+                                                 preimport=preimport), assignment.keras_datasets)
         try:
             worker.start()
         except Exception as exc:

@@ -5,17 +5,15 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from autograder import __version__
 from autograder.assignment import DEFAULT_ASSIGNMENT, load_assignment
-from autograder.batch import BatchOptions, grade_batch, load_class
-from autograder.inputs.roster import RosterError
 from autograder.integrations.commands import after_grading, min_score_exit_code, with_grade_options
 from autograder.integrations.commands import export, gradescope_results_command
-from autograder.progress import progress_for
-from autograder.render.terminal import print_result
 from autograder.types import GradeResult
+
+# The grading modules (batch, rendering, inputs) are imported inside ``grade``, after the first worker
+# has been launched: they load while it loads TensorFlow (bench/cold_check.py measures the difference).
 
 
 def exit_code(results: list[GradeResult]) -> int:
@@ -70,16 +68,40 @@ def limit_options(command):
                    "adds names, emails and LMS ids to the results and the gradebook exports.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
               help="Grade on this Dask cluster instead of local workers (needs the dask extra).")
+@click.option("--no-insight", "no_insight", is_flag=True, default=False,
+              help="Do not train the unregularized twin of each model (the 'does the regularization help?' "
+                   "feedback; it never changes a score).")
+@click.option("--no-similarity", "no_similarity", is_flag=True, default=False,
+              help="Do not write similarity.html/.md/.json (pairs of similar submissions, the published solution).")
+@click.option("--datasets", "datasets", default=None, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path),
+              help="Folder laid out like ~/.keras/datasets (mnist.npz, imdb.npz ...), served read-only so "
+                   "keras.datasets.*.load_data() works offline. Default: the assignment's [data] keras_datasets.")
 @limit_options
 @with_grade_options
 def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, roster, scheduler, github, junit_path,
-          min_score, **limits) -> None:
+          min_score, datasets=None, no_similarity=False, no_insight=False, **limits) -> None:
     """Grade every submission found in PATHS: notebooks, scripts, folders of them, zip archives, and
     Canvas or Moodle bulk downloads (folder or zip)."""
+    from autograder.sandbox.startup import launch_first_worker
+    from autograder.sandbox.worker import preimport_modules
+
     try:
-        task = load_assignment(assignment).with_run_overrides(**limits)
+        task = load_assignment(assignment).with_run_overrides(**limits).with_datasets(datasets)
+        preimport = preimport_modules(task.run)
     except (OSError, KeyError, ValueError) as exc:
         raise click.UsageError(f"cannot load assignment {assignment!r}: {exc}")
+    # TensorFlow loads in the first worker from here on, while the grading modules load and the inputs are read.
+    first = None if scheduler else launch_first_worker(list(paths), jobs, isolation, preimport, task.keras_datasets)
+    if first is not None:  # the batch closes it when done; this covers a usage error before that
+        click.get_current_context().call_on_close(first.close)
+    from rich.console import Console
+
+    from autograder.batch import BatchOptions, grade_batch, load_class
+    from autograder.inputs.roster import RosterError
+    from autograder.progress import progress_for
+    from autograder.render.terminal import print_result
+
     console = Console(stderr=False, highlight=False)
     try:
         inputs = load_class(list(paths), roster)
@@ -96,10 +118,11 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
         except ImportError as exc:
             raise click.UsageError(str(exc))
     options = BatchOptions(out_dir=out_dir, lang=lang, timeout_s=timeout, jobs=jobs, isolation=isolation,
-                           force=force, scheduler=scheduler)
+                           force=force, scheduler=scheduler, similarity=not no_similarity, insight=not no_insight)
     single = len(subs) == 1
     with progress_for(console) as progress:
-        results = grade_batch(subs, task, options, progress=None if single else progress, students=inputs.students)
+        results = grade_batch(subs, task, options, progress=None if single else progress, students=inputs.students,
+                              launched=first)
     if single:
         print_result(results[0], console)
     console.print(f"{len(results)} → {out_dir}/", highlight=False)

@@ -1,7 +1,9 @@
 """Grading a class: the grader's batch vs executing the notebooks the way notebook-based graders do.
 
-In one run, on one corpus of --n notebooks built from solutions/ (mixed correct and wrong; each asks for
-``fit(..., epochs=50)`` like the reference):
+Goals 1 and 4 of issue 12. In one run, for each class (--class): ``standard`` is --n notebooks built from
+solutions/ (correct and wrong; each asks for ``fit(..., epochs=50)`` like the reference); ``mixed`` is --n
+built from solutions/, bench/mixed/ (own data, plots, failing, slow, Keras 2 style, corrupt) and
+tests/cheats/ (correct, wrong, failing and slow submissions):
 
   floor       the grader's brief training alone, in warm workers (--jobs of them in parallel, as in the
               batch): the least a submission can cost, since every model is retrained briefly
@@ -11,8 +13,12 @@ In one run, on one corpus of --n notebooks built from solutions/ (mixed correct 
   nbconvert   ``jupyter nbconvert --to notebook --execute`` of every notebook, J at a time, with a first
               cell defining input_dim/X_train/y_train/X_test/y_test from the assignment's data.npz
               (what nbgrader / Otter-Grader do)
+  memory      peak RSS (and PSS) of the grader's whole process tree during each grader run, sampled every
+              0.25 s; then (--growth N) one warm worker grades N mixed submissions in a row and the RSS of
+              its process tree is read after each (between jobs: bwrap + the zygote), 1st vs Nth
 
-Usage: .venv/bin/python bench/bulk.py [--n 40] [--jobs 2] [--skip-nbconvert] [--keep] [--grader CMD]
+Usage: .venv/bin/python bench/bulk.py [--n 40] [--jobs 2] [--class standard|mixed|both] [--growth 40]
+                                      [--floor-runs 0] [--skip-nbconvert] [--keep] [--grader CMD]
 """
 from __future__ import annotations
 
@@ -39,9 +45,13 @@ sys.path.insert(0, str(ROOT))
 from autograder.assignment import load_assignment  # noqa: E402
 from autograder.grading import grade_submission, train_model  # noqa: E402
 from autograder.loading import load_submission  # noqa: E402
-from autograder.sandbox.worker import SandboxWorker  # noqa: E402
+from autograder.sandbox.worker import SandboxWorker, preimport_modules  # noqa: E402
 
 SOLUTIONS = ROOT / "solutions"
+MIXED = [f"../bench/mixed/{name}" for name in (
+    "own_data_sklearn.py", "pandas_plots.py", "fit_name_error.py", "missing_csv_first.py", "slow_python_loop.py",
+    "keras2_style.py", "syntax_error_then_model.py", "corrupt.ipynb")] + [
+    f"../tests/cheats/{name}" for name in ("fake_dense.py", "patched_config.py", "spoofed_global.py")]
 SOURCES = ["reference_notebook.ipynb", "reference.py", "variants/functional_api.py", "variants/subclassed.py",
            "variants/one_hidden_layer.py", "variants/no_l2.py", "variants/missing_dropout.py",
            "variants/relu_output.py", "variants/wrong_loss.py", "variants/not_compiled.py",
@@ -63,18 +73,36 @@ def code_cells(source: Path) -> list[str]:
     return [b for b in blocks if b.strip()]
 
 
-def build_corpus(n: int, folder: Path, baseline: Path, data: Path) -> list[str]:
+def class_sources(kind: str) -> list[str]:
+    """The submissions a class is built from (paths under solutions/), in the order they repeat."""
+    if kind == "standard":
+        return SOURCES
+    mixed, standard = list(MIXED), list(SOURCES)
+    out = []  # interleaved, so that every slice of the class is mixed
+    while mixed or standard:
+        out += [x for x in (standard.pop(0) if standard else None, mixed.pop(0) if mixed else None) if x]
+    return out
+
+
+def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "standard") -> list[str]:
     """n notebooks in ``folder`` (as students hand them in) and the same in ``baseline`` with a data cell."""
     folder.mkdir(parents=True)
     baseline.mkdir(parents=True)
     kinds = []
+    sources = class_sources(kind)
     for i in range(n):
-        source = SOLUTIONS / SOURCES[i % len(SOURCES)]
-        cells = [re.sub(r"epochs=\d+", "epochs=50", c) for c in code_cells(source)]
+        source = (SOLUTIONS / sources[i % len(sources)]).resolve()
+        name = f"student-{i + 1:02d}.ipynb"
+        try:
+            cells = [re.sub(r"epochs=\d+", "epochs=50", c) for c in code_cells(source)]
+        except Exception:  # a corrupt notebook is handed in (and executed) as it is
+            (folder / name).write_bytes(source.read_bytes())
+            (baseline / name).write_bytes(source.read_bytes())
+            kinds.append(source.stem)
+            continue
         cells[0] = f"# alumno {i + 1:02d}\n" + cells[0]
         nb = new_notebook(cells=[new_markdown_cell(f"# Entrega {i + 1:02d}")] + [new_code_cell(c) for c in cells])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        name = f"student-{i + 1:02d}.ipynb"
         nbformat.write(nb, str(folder / name))
         nb.cells.insert(0, new_code_cell(DATA_CELL.format(path=str(data))))
         nbformat.write(nb, str(baseline / name))
@@ -125,12 +153,17 @@ class TreeSampler(threading.Thread):
         self.root, self.interval = root, interval
         self.peaks: dict[int, tuple[int, int]] = {}
         self.root_peak = 0
+        self.tree_peak = (0, 0)
+        """(RSS, PSS) in kB of the whole tree (the grader, its workers and their jobs) at its largest."""
         self.stop_event = threading.Event()
 
     def run(self) -> None:
         while not self.stop_event.is_set():
             children = _children_map()
             self.root_peak = max(self.root_peak, _memory_kb(self.root)[0])
+            whole = [_memory_kb(pid) for pid in _tree(self.root, children)]
+            self.tree_peak = (max(self.tree_peak[0], sum(r for r, _ in whole)),
+                              max(self.tree_peak[1], sum(p for _, p in whole)))
             for child in children.get(self.root, []):
                 rss = pss = 0
                 for pid in _tree(child, children):
@@ -180,7 +213,8 @@ def measure_grader(corpus: Path, out: Path, jobs: int, grader: list[str]) -> dic
     if proc.returncode not in (0, 1):
         raise SystemExit(f"grader failed ({proc.returncode}):\n{stderr[-3000:]}")
     results = [json.loads(p.read_text()) for p in out.glob("*/result.json")]
-    return {"wall": wall, "results": results, "peaks": sampler.peaks, "root_peak": sampler.root_peak}
+    return {"wall": wall, "results": results, "peaks": sampler.peaks, "root_peak": sampler.root_peak,
+            "tree_peak": sampler.tree_peak}
 
 
 def measure_nbconvert(baseline: Path, jobs: int) -> tuple[float, list[float], int]:
@@ -207,11 +241,65 @@ def load_average() -> str:
     return " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB of ``pid`` and all its descendants, now."""
+    whole = [_memory_kb(p) for p in _tree(pid, _children_map())]
+    return sum(r for r, _ in whole), sum(p for _, p in whole)
+
+
+def measure_growth(corpus: Path, count: int) -> list[tuple[str, int, int]]:
+    """One warm worker (as in a --jobs 2 batch: 1 TensorFlow thread) grades ``count`` submissions of
+    ``corpus`` in a row; after each, (id, RSS, PSS) of its process tree (no job is alive then)."""
+    assignment = load_assignment()
+    subs = [load_submission(p) for p in sorted(corpus.glob("*.ipynb"))]
+    rows = []
+    with SandboxWorker(threads=1, preimport=preimport_modules(assignment.run)) as worker:
+        assert worker.proc is not None
+        for number in range(count):
+            sub = subs[number % len(subs)]
+            grade_submission(sub, assignment, worker)
+            rss, pss = tree_memory_kb(worker.proc.pid)
+            rows.append((sub.id, rss, pss))
+    return rows
+
+
+def report_grader(label: str, graded: dict, floor_s: float | None, jobs: int) -> None:
+    n_results = len(graded["results"])
+    elapsed = [r["elapsed_s"] for r in graded["results"]]
+    statuses = {}
+    for r in graded["results"]:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    print(f"grader ({label}): {n_results} results ({', '.join(f'{v} {k}' for k, v in sorted(statuses.items()))}) "
+          f"in {graded['wall']:.1f} s wall ({graded['wall'] / max(1, n_results):.2f} s per submission for the class)",
+          flush=True)
+    per_sub = statistics.mean(elapsed) if elapsed else 0.0
+    print(f"  per-submission time in a worker (run + checks + training + insight): mean {per_sub:.2f} s, "
+          f"median {statistics.median(elapsed) if elapsed else 0:.2f} s, max {max(elapsed, default=0):.2f} s")
+    throughput_cost = graded["wall"] * jobs / max(1, n_results)
+    print(f"  worker-time per submission incl. start-up and tail (wall x jobs / n): {throughput_cost:.2f} s")
+    if floor_s:
+        print(f"  = {per_sub / floor_s:.2f}x (per submission) and {throughput_cost / floor_s:.2f}x (incl. start-up) "
+              f"the grader's brief training alone ({floor_s:.2f} s)")
+    workers = [(pid, peak) for pid, peak in sorted(graded["peaks"].items()) if peak[0] >= 50 * 1024]  # not probes
+    for number, (pid, (rss, pss)) in enumerate(workers, start=1):
+        print(f"  worker {number} (pid {pid}): peak RSS of its process tree {rss / 1024:.0f} MB "
+              f"(PSS {pss / 1024:.0f} MB)")
+    print(f"  grader process itself: peak RSS {graded['root_peak'] / 1024:.0f} MB", flush=True)
+    rss, pss = graded["tree_peak"]
+    print(f"  whole process tree (grader + workers + jobs): peak RSS {rss / 1024:.0f} MB "
+          f"(PSS {pss / 1024:.0f} MB: pages shared by forked children counted once)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=40, help="notebooks in the corpus")
+    parser.add_argument("--n", type=int, default=40, help="notebooks in each class")
     parser.add_argument("--jobs", type=int, default=2, help="parallel workers / parallel nbconvert runs")
-    parser.add_argument("--floor-runs", type=int, default=5, help="timed brief trainings per worker")
+    parser.add_argument("--class", dest="classes", choices=["standard", "mixed", "both"], default="both")
+    parser.add_argument("--growth", type=int, default=40,
+                        help="submissions one worker grades in a row for the memory-growth figure (0: skip)")
+    parser.add_argument("--floor-runs", type=int, default=0,
+                        help="timed brief trainings per worker before/after the grader (0: skip; goal 2 is "
+                             "bench/floor.py)")
     parser.add_argument("--skip-nbconvert", action="store_true", help="measure the grader only")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and outputs")
     parser.add_argument("--grader", default=str(Path(sys.executable).parent / "autograder"),
@@ -220,46 +308,43 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     assignment = load_assignment()
-    kinds = build_corpus(args.n, work / "corpus", work / "baseline", assignment.folder / "data.npz")
-    print(f"corpus: {args.n} notebooks ({len(set(kinds))} kinds) in {work}; jobs: {args.jobs}; "
-          f"cores: {os.cpu_count()}; load average at start: {load_average()}", flush=True)
-
-    # The floor is measured just before and just after the grader, so that both see the same machine.
-    floor = measure_floor(args.jobs, args.floor_runs)
-    print(f"floor (before): median {statistics.median(floor):.2f} s", flush=True)
-    graded = measure_grader(work / "corpus", work / "out", args.jobs, shlex.split(args.grader))
-    after = measure_floor(args.jobs, args.floor_runs)
-    print(f"floor (after): median {statistics.median(after):.2f} s", flush=True)
-    floor += after
-    floor_s = statistics.median(floor)
-    print(f"floor: brief training of the reference model in {args.jobs} warm workers at once, median "
-          f"{floor_s:.2f} s ({', '.join(f'{t:.2f}' for t in sorted(floor))})", flush=True)
-
-    n_results = len(graded["results"])
-    elapsed = [r["elapsed_s"] for r in graded["results"]]
-    per_sub = statistics.mean(elapsed)
-    throughput_cost = graded["wall"] * args.jobs / max(1, n_results)
-    print(f"grader: {n_results} results in {graded['wall']:.1f} s wall "
-          f"({graded['wall'] / max(1, n_results):.2f} s per submission for the class)", flush=True)
-    print(f"  per-submission cost (run + brief training, in a worker): mean {per_sub:.2f} s, "
-          f"median {statistics.median(elapsed):.2f} s = {per_sub / floor_s:.2f}x the floor", flush=True)
-    trained = [r["elapsed_s"] for r in graded["results"] if r.get("training")]
-    if trained:
-        print(f"  of the {len(trained)} retrained by the grader: mean {statistics.mean(trained):.2f} s "
-              f"= {statistics.mean(trained) / floor_s:.2f}x the floor", flush=True)
-    print(f"  worker-time per submission incl. start-up and tail (wall x jobs / n): {throughput_cost:.2f} s "
-          f"= {throughput_cost / floor_s:.2f}x the floor", flush=True)
-    workers = [(pid, peak) for pid, peak in sorted(graded["peaks"].items()) if peak[0] >= 50 * 1024]  # not probes
-    for number, (pid, (rss, pss)) in enumerate(workers, start=1):
-        print(f"  worker {number} (pid {pid}): peak RSS of its process tree {rss / 1024:.0f} MB "
-              f"(PSS {pss / 1024:.0f} MB)")
-    print(f"  grader process itself: peak RSS {graded['root_peak'] / 1024:.0f} MB", flush=True)
-
-    if not args.skip_nbconvert:
-        wall, each, failed = measure_nbconvert(work / "baseline", args.jobs)
-        print(f"nbconvert --execute, {args.jobs} at a time: {wall:.1f} s wall "
-              f"(median {statistics.median(each):.1f} s per notebook; {failed} exited non-zero)")
-        print(f"speed-up: {wall / graded['wall']:.1f}x (nbconvert wall / grader wall)")
+    classes = ["standard", "mixed"] if args.classes == "both" else [args.classes]
+    print(f"classes: {', '.join(classes)}; {args.n} notebooks each; jobs: {args.jobs}; cores: {os.cpu_count()}; "
+          f"in {work}; load average at start: {load_average()}", flush=True)
+    ratios = {}
+    for kind in classes:
+        corpus, baseline = work / kind / "corpus", work / kind / "baseline"
+        kinds = build_corpus(args.n, corpus, baseline, assignment.folder / "data.npz", kind)
+        print(f"\n== {kind} class: {args.n} notebooks of {len(set(kinds))} kinds", flush=True)
+        floor_s = None
+        if args.floor_runs:  # measured just before and just after the grader, so that both see the same machine
+            floor = measure_floor(args.jobs, args.floor_runs)
+            graded = measure_grader(corpus, work / kind / "out", args.jobs, shlex.split(args.grader))
+            floor += measure_floor(args.jobs, args.floor_runs)
+            floor_s = statistics.median(floor)
+        else:
+            graded = measure_grader(corpus, work / kind / "out", args.jobs, shlex.split(args.grader))
+        report_grader(kind, graded, floor_s, args.jobs)
+        if not args.skip_nbconvert:
+            wall, each, failed = measure_nbconvert(baseline, args.jobs)
+            print(f"nbconvert --execute ({kind}), {args.jobs} at a time: {wall:.1f} s wall "
+                  f"(median {statistics.median(each):.1f} s per notebook; {failed} exited non-zero)")
+            ratios[kind] = wall / graded["wall"]
+            print(f"speed-up ({kind}): {ratios[kind]:.1f}x (nbconvert wall / grader wall; goal >= 10x)", flush=True)
+    if args.growth:
+        corpus = work / classes[-1] / "corpus"
+        rows = measure_growth(corpus, args.growth)
+        print(f"\n== memory of one warm worker over {len(rows)} submissions of the {classes[-1]} class in a row "
+              f"(RSS of its process tree after each submission)")
+        for number in sorted({1, 2, 10, 20, len(rows)}):
+            if number <= len(rows):
+                sub_id, rss, pss = rows[number - 1]
+                print(f"  after submission {number:>3} ({sub_id}): RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB")
+        first, last = rows[0][1], rows[-1][1]
+        print(f"  growth from the 1st to the {len(rows)}th: {(last - first) / 1024:+.0f} MB RSS; "
+              f"largest after any submission {max(r for _, r, _ in rows) / 1024:.0f} MB")
+    if ratios:
+        print("\nspeed-ups: " + ", ".join(f"{k} {v:.1f}x" for k, v in ratios.items()))
     print(f"load average at end: {load_average()}")
     if not args.keep:
         import shutil

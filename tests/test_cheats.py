@@ -39,7 +39,8 @@ def test_patching_grader_modules_and_builtins_changes_nothing(cheat_results):
     r = cheat_results[1]["patched_checks"]
     s = statuses(r)
     assert s["hidden_layers"] == "fail" and r["model"]["layers"][0]["units"] == 1
-    assert r["score"] == 4.0  # model_built, output_layer, compiled, trains: what it really has
+    # What it really has: model_built, output_layer, compiled. It never calls fit, so step 4 (trains) fails.
+    assert r["score"] == 3.0 and s["trains"] == "fail"
 
 
 def test_reference_in_same_batch_unaffected(cheat_results):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import select
 import shutil
 import signal
@@ -22,7 +23,11 @@ from autograder.sandbox import bwrap
 from autograder.types import ExecutionArtifact, RunLimits
 
 STARTUP_TIMEOUT_S = 180.0
-PREIMPORT = "pandas,sklearn,matplotlib,matplotlib.pyplot"
+PREIMPORT: tuple[str, ...] = ("pandas", "sklearn", "matplotlib.pyplot")
+"""Loaded by the worker after TensorFlow when the assignment's ``[run] preimport`` does not say otherwise:
+what most submissions import, so each forked job finds it loaded. With Keras 3 these cost almost nothing
+more (Keras itself imports scikit-learn, pandas and matplotlib); ``bench/cold_check.py`` prints the split."""
+MODULE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 SANDBOX_UIDS = range(1_600_000, 1_700_000)
 """Jobs run as a uid of this range when the grader is root: one per worker, so that
 RLIMIT_NPROC and the stray-process sweep (kill -1 as that uid) never reach another worker."""
@@ -32,7 +37,22 @@ class WorkerError(RuntimeError):
     """The worker died or stopped answering; the message says what happened."""
 
 
-def sandbox_env(threads: int) -> dict[str, str]:
+def preimport_modules(run_section: dict[str, Any] | None) -> tuple[str, ...]:
+    """The modules a worker loads after TensorFlow: ``[run] preimport`` (a list of module names), else
+    PREIMPORT. Raises ValueError for anything that is not a dotted module name."""
+    raw = (run_section or {}).get("preimport", PREIMPORT)
+    if isinstance(raw, str) or not isinstance(raw, (list, tuple)):
+        raise ValueError(f"[run] preimport must be a list of module names, not {raw!r}")
+    names = []
+    for name in raw:
+        if not isinstance(name, str) or not MODULE_NAME.match(name):
+            raise ValueError(f"[run] preimport: {name!r} is not a module name")
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def sandbox_env(threads: int, preimport: tuple[str, ...] = PREIMPORT) -> dict[str, str]:
     """A small, explicit environment: nothing of the grader's leaks in."""
     env = {
         "PATH": os.path.dirname(sys.executable) + ":/usr/local/bin:/usr/bin:/bin",
@@ -50,7 +70,7 @@ def sandbox_env(threads: int) -> dict[str, str]:
         "OMP_NUM_THREADS": str(threads),
         "OPENBLAS_NUM_THREADS": str(threads),
         "MKL_NUM_THREADS": str(threads),
-        "AG_PREIMPORT": PREIMPORT,
+        "AG_PREIMPORT": ",".join(preimport),
     }
     for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if key in os.environ:  # set on some machines for correctness; keep them
@@ -83,9 +103,11 @@ def pick_sandbox_uid() -> int:
 
 
 class SandboxWorker:
-    """Start with ``start()``; then ``run()`` and ``train()`` jobs one at a time; ``close()``."""
+    """Start with ``start()`` (or ``launch()`` now and ``start()`` later: TensorFlow loads meanwhile);
+    then ``run()`` and ``train()`` jobs one at a time; ``close()``."""
 
-    def __init__(self, isolation: str = "auto", threads: int = 1, log_path: str | None = None):
+    def __init__(self, isolation: str = "auto", threads: int = 1, log_path: str | None = None,
+                 preimport: tuple[str, ...] = PREIMPORT):
         self.requested = isolation
         try:
             self.isolation = resolve_isolation(isolation)
@@ -93,37 +115,55 @@ class SandboxWorker:
         except WorkerError as exc:  # reported by start(), where callers expect failures
             self.isolation, self.isolation_error = "none", str(exc)
         self.threads = threads
+        self.preimport = tuple(preimport)
         self.sandbox_uid = pick_sandbox_uid()
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.buffer = b""
         self.info: dict[str, Any] = {}
         self.tempdir: str | None = None
+        self.datasets_dir: str | None = None
+        """The instructor's Keras datasets folder jobs may read (set by a job's ``keras_datasets``)."""
 
     # -- lifecycle -----------------------------------------------------------------------
+    def launch(self) -> None:
+        """Start the worker process and return at once; ``start()`` then waits until it is ready.
+        Never raises: a failure to launch is reported by ``start()``."""
+        if self.proc is None and not self.isolation_error:
+            try:
+                self._launch()
+            except WorkerError:
+                self.close()
+
     def start(self) -> dict[str, Any]:
+        """Wait until the worker (launched now, unless ``launch()`` did it) is ready; its ready message."""
         if self.isolation_error:
             raise WorkerError(self.isolation_error)
+        if self.info and self.proc is not None:
+            return self.info
         try:
-            return self._start()
+            if self.proc is None:
+                self._launch()
+            return self._wait_ready()
         except WorkerError:
             if self.requested != "auto" or self.isolation != "bwrap":
                 raise
             # bwrap passed its probe but cannot run the worker here: fall back, and say so.
             self.close()
             self.isolation = "process"
-            return self._start()
+            self._launch()
+            return self._wait_ready()
 
-    def _start(self) -> dict[str, Any]:
-        env = sandbox_env(self.threads)
+    def _launch(self) -> None:
+        env = sandbox_env(self.threads, self.preimport)
         env.update({"AG_ISOLATION": self.isolation, "AG_SANDBOX_UID": str(self.sandbox_uid)})
         if self.isolation == "bwrap":
-            cmd = bwrap.bwrap_command(sys.executable)
+            cmd = bwrap.bwrap_command(sys.executable, datasets_dir=self.datasets_dir)
         else:
             self.tempdir = tempfile.mkdtemp(prefix="autograder-")
             os.chmod(self.tempdir, 0o711)
             cmd = bwrap.process_command(sys.executable, os.path.join(self.tempdir, "ag"))
-            env["AG_READ_PATHS"] = os.pathsep.join(bwrap.readable_roots())
+            env["AG_READ_PATHS"] = os.pathsep.join(bwrap.readable_roots() + [self.datasets_dir] * bool(self.datasets_dir))
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         try:
             self.proc = subprocess.Popen(
@@ -136,6 +176,9 @@ class SandboxWorker:
             if log is not subprocess.DEVNULL:
                 log.close()
         self.buffer = b""
+        self.info = {}
+
+    def _wait_ready(self) -> dict[str, Any]:
         ready = self._read_message(STARTUP_TIMEOUT_S)
         if ready.get("type") != "ready":
             raise WorkerError(f"the sandbox did not start: {ready}")
@@ -144,9 +187,10 @@ class SandboxWorker:
 
     def close(self) -> None:
         proc, self.proc = self.proc, None
+        ready, self.info = bool(self.info), {}
         if proc is not None:
-            try:
-                if proc.poll() is None and proc.stdin:
+            try:  # a worker still loading TensorFlow reads no request: it is killed at once
+                if ready and proc.poll() is None and proc.stdin:
                     proc.stdin.write(b'{"op": "exit"}\n')
                     proc.stdin.flush()
                     proc.wait(timeout=2)
@@ -214,8 +258,21 @@ class SandboxWorker:
         return reply
 
     # -- jobs ----------------------------------------------------------------------------
+    def serve_datasets(self, job: dict[str, Any]) -> dict[str, Any]:
+        """The job with ``keras_datasets`` as the sandbox sees that folder; a worker started without it
+        (or with another one) is restarted with it bound in read-only."""
+        folder = job.get("keras_datasets")
+        if not folder:
+            return job
+        host = os.path.realpath(str(folder))
+        if host != self.datasets_dir:
+            self.datasets_dir = host
+            if self.proc is not None:
+                self.restart()
+        return dict(job, keras_datasets=bwrap.DATASETS_MOUNT if self.isolation == "bwrap" else host)
+
     def run(self, job: dict[str, Any], limits: RunLimits) -> ExecutionArtifact:
-        job = dict(job, limits=limits.to_job())
+        job = dict(self.serve_datasets(job), limits=limits.to_job())
         job.setdefault("soft_deadline_s", max(1.0, limits.timeout_s - min(5.0, limits.timeout_s * 0.1)))
         job.setdefault("fit_epochs_cap", limits.fit_epochs_cap)
         reply = self.request({"op": "run", "job": job}, timeout=limits.timeout_s + 60)
@@ -228,6 +285,7 @@ class SandboxWorker:
             elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),
             isolation=self.isolation,
             message=str(reply.get("detail", "")),
+            fit_samples=reply["fit_samples"] if isinstance(reply.get("fit_samples"), dict) else {},
         )
 
     def train(self, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:

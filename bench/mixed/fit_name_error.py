@@ -1,0 +1,14 @@
+# Falla: entrena con un nombre que no existe (X_tr), aunque el modelo está bien construido.
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense, Dropout
+from tensorflow.keras.regularizers import l2
+
+model = Sequential([
+    Dense(64, activation="relu", kernel_regularizer=l2(0.01), input_shape=(input_dim,)),
+    Dropout(0.5),
+    Dense(64, activation="relu", kernel_regularizer=l2(0.01)),
+    Dropout(0.5),
+    Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(X_tr, y_tr, epochs=50, validation_split=0.2)
