@@ -11,7 +11,7 @@ from autograder.checks.trains import fit_name
 from autograder.i18n import translate
 from autograder.insight import message
 from autograder.render.chart import line_chart
-from autograder.types import GradeResult, Insight
+from autograder.types import FitCall, GradeResult, Insight
 
 SERIES_STYLE = {
     # greyscale-safe: each series differs by dash pattern and marker shape, not by colour alone
@@ -22,6 +22,15 @@ SERIES_STYLE = {
 }
 MARKERS_PER_SERIES = 8
 
+
+
+def validation_asked(fit: FitCall, lang: str) -> str:
+    """How the submission's ``fit`` asked to validate, as code (``validation_split=0.2``), or "none"."""
+    if fit.validation_split:
+        return f"validation_split={fit.validation_split:g}"
+    if fit.has_validation_data:
+        return "validation_data"
+    return translate("ui.none", lang)
 
 def marker_points(shape: str, x: float, y: float, r: float = 4.0) -> str:
     """An SVG polygon's points for a marker of this shape centred on (x, y)."""
@@ -139,12 +148,7 @@ def student_fit_view(result: GradeResult) -> dict[str, Any] | None:
         lines.append(translate("student_fit.received_unknown", lang, where))
     if data is not None and data.source in ("predefined", "own"):
         lines.append(translate(f"student_fit.source.{data.source}", lang))
-    if fit.validation_split:
-        validation = f"validation_split={fit.validation_split:g}"
-    elif fit.has_validation_data:
-        validation = "validation_data"
-    else:
-        validation = translate("ui.none", lang)
+    validation = validation_asked(fit, lang)
     last = next((v for v in reversed(fit.loss) if math.isfinite(v)), None)
     lines.append(translate("student_fit.asked", lang, {
         "epochs": "?" if fit.epochs_requested is None else fit.epochs_requested,

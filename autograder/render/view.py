@@ -10,7 +10,7 @@ from typing import Any
 from autograder.i18n import catalog, format_location, translate
 from autograder.render.arch_view import architecture_blocks, model_caption
 from autograder.render.chart import line_chart
-from autograder.render.insight_view import insight_view, student_fit_view
+from autograder.render.insight_view import insight_view, student_fit_view, validation_asked
 from autograder.render.environment_view import environment_view, errors_view
 from autograder.render.filters import fence, split_hint
 from autograder.types import FitCall, GradeResult, SourceLocation
@@ -113,12 +113,7 @@ def capitalized(text: str) -> str:
 def fit_view(fit: FitCall, lang: str) -> dict[str, str]:
     """What the submission's own ``fit`` asked for and what ran while grading."""
     unknown = "?"
-    if fit.validation_split:
-        validation = f"validation_split={fit.validation_split:g}"
-    elif fit.has_validation_data:
-        validation = "validation_data"
-    else:
-        validation = translate("ui.none", lang)
+    validation = validation_asked(fit, lang)
     return {
         "requested": unknown if fit.epochs_requested is None else str(fit.epochs_requested),
         "run": unknown if fit.epochs_run is None else str(fit.epochs_run),
