@@ -93,6 +93,15 @@ def training_task(spec: ModelSpec) -> str:
     return "regression"
 
 
+def rebuild_config(spec: ModelSpec, assignment: Assignment) -> dict:
+    """What the trainer rebuilds the model from; an unknown input width is the assignment's data's."""
+    rebuild = dict(spec.rebuild or {})
+    shape = rebuild.get("input_shape")
+    if not shape or any(d is None for d in shape[1:]):
+        rebuild["input_shape"] = [None, default_input_dim(assignment)]
+    return rebuild
+
+
 def train_model(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment) -> TrainingResult:
     """The grader's brief training of a model rebuilt from plain data, in a sandboxed child."""
     return train_and_measure(sandbox, spec, assignment)[0]
@@ -102,10 +111,7 @@ def train_and_measure(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment,
                       insight: dict | None = None) -> tuple[TrainingResult, dict | None]:
     """The brief training and, when ``insight`` is the trainer's insight request, the regularization
     insight in the same child (one fork, TensorFlow warm). Returns the training and the insight's raw reply."""
-    rebuild = dict(spec.rebuild or {})
-    shape = rebuild.get("input_shape")
-    if not shape or any(d is None for d in shape[1:]):
-        rebuild["input_shape"] = [None, default_input_dim(assignment)]
+    rebuild = rebuild_config(spec, assignment)
     settings = dict(assignment.training)
     epochs = int(settings.get("epochs", 5))
     custom = sorted({layer.class_name for layer in spec.layers if not layer.builtin})
@@ -157,9 +163,7 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
     """The grader's training, plus the regularization insight when the assignment has it on."""
     if insight_mod.sample_settings(assignment.insight) is None:
         return train_and_measure(sandbox, spec, assignment)[0], None
-    rebuild = dict(spec.rebuild or {})
-    if not rebuild.get("input_shape") or any(d is None for d in rebuild["input_shape"][1:]):
-        rebuild["input_shape"] = [None, default_input_dim(assignment)]
+    rebuild = rebuild_config(spec, assignment)
     sample = artifact.fit_samples.get(str(spec.index)) if spec.index is not None else None
     request, removed, data = insight_mod.insight_request(rebuild, assignment.insight, sample, default_sample(assignment))
     training, reply = train_and_measure(sandbox, spec, assignment, request)
