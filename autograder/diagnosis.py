@@ -26,6 +26,8 @@ NO_MODULE = re.compile(r"No module named '([^']+)'")
 URL = re.compile(r"https?://[^\s'\"<>()\[\]]+")
 QUOTED_PATH = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 NOT_FOUND_PATH = re.compile(r"^(\S+) not found")
+STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+READ_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*=[^=])")
 
 NETWORK_ERRORS = frozenset({
     # urllib, http.client, socket and ssl; requests/urllib3 (their class names); Keras' get_file
@@ -78,6 +80,31 @@ def fold(errors: tuple[StudentError, ...]) -> tuple[int | None, ...]:
                     break
         roots.append(root)
     return tuple(roots)
+
+
+def names_read(error: StudentError) -> set[str]:
+    """The names the failed statement's own line reads (its outermost frame's code, strings left out, keyword
+    arguments and attributes not counted): ``model.fit(X_train, y_train, epochs=5)`` reads model, X_train, y_train."""
+    if not error.frames or error.frames[0].name != "<module>":
+        return set()
+    code = STRING_LITERAL.sub("''", error.frames[0].code or "")
+    return set(READ_NAME.findall(code))
+
+
+def stale_root(errors: tuple[StudentError, ...], roots: list[int | None], i: int,
+               environment: list[str | None]) -> int | None:
+    """The root of error ``i`` when it only follows from the grading environment through a stale value: its
+    statement reads a name that an earlier failed statement would have (re)bound, and that failure's root is
+    the environment's (``X_train, ... = train_test_split(X, y)`` failed because a data file was missing, so
+    ``model.fit(X_train, y_train)`` got the assignment's predefined data, or a value left from before)."""
+    read = names_read(errors[i])
+    if not read:
+        return None
+    for j in range(i - 1, -1, -1):
+        if read & set(errors[j].defines):
+            root = roots[j] if roots[j] is not None else j
+            return root if environment[root] is not None else None
+    return None
 
 
 def module_subject(module: str) -> str:
@@ -165,13 +192,17 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
     """Tag each error with its root (``follows_from``) and, when the environment caused it, its kind
     (``environment``; followers inherit their root's); list the environment's issues, one per
     (kind, subject), from the errors, the stood-in modules and the refused downloads."""
-    roots = fold(errors)
+    roots = list(fold(errors))
     tagged: list[StudentError] = []
     causes: dict[int, tuple[str, str, str]] = {}
     for i, error in enumerate(errors):
         root = roots[i]
+        if root is not None and roots[root] is not None:  # its root was itself found to follow (a stale value)
+            root = roots[i] = roots[root]
+        cause = environment_cause(error) if root is None else None
+        if root is None and cause is None:
+            root = roots[i] = stale_root(errors, roots, i, [e.environment for e in tagged])
         if root is None:
-            cause = environment_cause(error)
             if cause is not None:
                 causes[i] = cause
             tagged.append(replace(error, follows_from=None, environment=cause[0] if cause else None))

@@ -101,6 +101,41 @@ def test_the_issue_case_one_import_and_eleven_followers():
     assert issue.location == at(1, 3) and "seaborn" in issue.error
 
 
+def module_error(kind: str, message: str, cell: int, code: str, defines: tuple[str, ...] = ()) -> StudentError:
+    """An error raised by a top-level statement, with the statement's code in its outermost frame."""
+    return StudentError(kind, message, at(cell), frames=(ErrorFrame(at(cell), name="<module>", code=code),),
+                        defines=defines)
+
+
+MISSING_CSV = StudentError("FileNotFoundError", "[Errno 2] No such file or directory: 'Churn_Modelling.csv'", at(1),
+                           defines=("dataset",))
+SPLIT = name_error("X", 3, ("X_train", "X_test", "y_train", "y_test"))  # X_train, ... = train_test_split(X, y)
+SHAPE = "Input 0 of layer 'dense' is incompatible with the layer: expected axis -1 of input shape to have value 11"
+
+
+def test_an_error_on_data_the_environment_left_stale_follows_from_the_environment():
+    """The split failed because the CSV was missing, so fit got the assignment's predefined X_train."""
+    fit = module_error("ValueError", SHAPE, 5, "history = model.fit(X_train, y_train, epochs=100, batch_size=10)",
+                       defines=("history",))
+    d = diagnose((MISSING_CSV, name_error("dataset", 2, ("X",)), SPLIT, fit, name_error("history", 6)))
+    assert [e.follows_from for e in d.errors] == [None, 0, 0, 0, 0]  # history's NameError: under the root too
+    assert own_errors(d.errors) == [] and d.errors[3].environment == "missing_file"
+    assert d.environment[0].followers == 4
+
+
+def test_a_stale_value_after_the_students_own_error_stays_the_students():
+    typo = StudentError("TypeError", "train_test_split() got an unexpected keyword argument 'tes_size'", at(3),
+                        defines=("X_train", "X_test", "y_train", "y_test"))
+    fit = module_error("ValueError", SHAPE, 5, "model.fit(X_train, y_train)")
+    assert [e.follows_from for e in diagnose((typo, fit)).errors] == [None, None]
+
+
+def test_keyword_names_attributes_and_strings_are_not_read_names():
+    stale = module_error("ValueError", SHAPE, 5, "model.fit(x, y, epochs=10, verbose='X_train') and self.X_train")
+    errors = (MISSING_CSV, name_error("dataset", 2, ("X_train", "epochs")), stale)
+    assert [e.follows_from for e in diagnose(errors).errors] == [None, 0, None]
+
+
 def test_followers_of_the_students_own_error_are_folded_under_it():
     typo = StudentError("TypeError", "Dense.__init__() got an unexpected keyword argument 'activaton'", at(2),
                         defines=("model",))

@@ -3,8 +3,11 @@
 The fixtures in tests/fixtures/real_world/ are written from patterns of public course notebooks: a Colab
 homework importing seaborn and wandb beside Keras and mounting Drive; a Keras 2 MNIST tutorial; a course
 notebook reading its CSV from the web and then using Keras 2's history keys; a script with optuna/mlxtend and
-Keras' Boston Housing download; a notebook whose code cells are empty. Each is asserted on its verdict and on
-the report's sections: the environment apart from the student's own errors, followers folded, English pointers.
+Keras' Boston Housing download; a notebook whose code cells are empty; a Keras 2 learning-rate schedule
+(``K.set_value(model.optimizer.lr, ...)``, ``keras.optimizers.adam``); ``keras.preprocessing.text`` with
+``save_weights('w.h5')`` and ``model.save('folder')``; a web CSV whose loss leaves the split's names stale.
+Each is asserted on its verdict and on the report's sections: the environment apart from the student's own
+errors, followers folded, English pointers.
 """
 from __future__ import annotations
 
@@ -124,6 +127,47 @@ def test_script_with_stand_ins_and_a_refused_keras_download(run):
     assert boston["kind"] == "download" and boston["through_keras"] and boston["followers"] >= 1
     assert own(r) == []
     assert "--datasets" in section(report(out, "optuna_mlxtend_boston"), "Grading environment")
+
+
+def test_a_keras_2_learning_rate_schedule_runs_with_its_spellings_noted(run):
+    _, out, results = run
+    r = results["keras2_backend_lr_schedule"]
+    assert (r["status"], r["score"]) == ("graded", 10.0)
+    assert r["student_errors"] == []  # before: keras.optimizers.adam, optimizer.lr and K.get_value all raised
+    idioms = {n["idiom"]: n["modern"] for n in r["keras2"]}
+    assert idioms["keras.optimizers.adam"] == "keras.optimizers.Adam"
+    assert idioms["optimizer.lr"] == "optimizer.learning_rate"
+    assert idioms["keras.backend.set_value(x, value)"] == "x.assign(value)"
+    assert idioms["keras.backend.get_value(x)"] == "keras.ops.convert_to_numpy(x)"
+    fit = r["model"]["fit_calls"][-1]
+    assert fit["epochs_requested"] == 10 and not fit["error"]  # the scheduler ran inside fit
+    assert "`optimizer.lr` → `optimizer.learning_rate`" in report(out, "keras2_backend_lr_schedule")
+
+
+def test_tokenizer_and_keras_2_file_names_for_saving_are_mapped(run):
+    _, _, results = run
+    r = results["tokenizer_save_weights"]
+    assert (r["status"], r["score"]) == ("graded", 10.0)
+    # before: ModuleNotFoundError for keras.preprocessing.text, the .h5 ValueError, and a PermissionError from
+    # model.save (the warm worker's tempfile still pointed at the read-only /tmp)
+    assert r["student_errors"] == [] and r["environment"] == []
+    idioms = {n["idiom"]: (n["modern"], n["location"]["line"]) for n in r["keras2"]}
+    assert idioms["keras.preprocessing.text"] == ("keras.layers.TextVectorization", 8)
+    assert idioms["save_weights('...h5')"] == ("save_weights('....weights.h5')", 28)
+    assert idioms["model.save('folder')"] == ("model.save('folder.keras')", 30)
+
+
+def test_errors_on_data_a_missing_download_left_stale_are_the_environments(run):
+    _, out, results = run
+    r = results["web_csv_stale_split"]
+    assert (r["status"], r["score"]) == ("graded", 10.0)
+    (download,) = [i for i in r["environment"] if i["kind"] == "download"]
+    assert download["subject"] == "churn-simple.csv"  # the URL is on the statement's second line
+    assert download["followers"] == 7  # 3 df NameErrors, the split, fit and predict on the predefined data, y_pred
+    assert own(r) == []
+    md = report(out, "web_csv_stale_split")
+    assert section(md, "Errors while running your code") == ""
+    assert "(and 7 more errors that follow from this one)" in section(md, "Grading environment")
 
 
 def test_notebook_without_code_is_graded_with_its_reason(run):

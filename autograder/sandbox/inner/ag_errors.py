@@ -3,6 +3,7 @@ frames (cell or file, line, function, code), the names its statement would have 
 the outside needs to explain it (the undefined name, the refused download)."""
 from __future__ import annotations
 
+import linecache
 import re
 import traceback
 
@@ -38,13 +39,24 @@ def download_refused(exc):
     return None
 
 
+def frame_code(frame):
+    """The code of a frame: its line, or all the lines of an expression written over several
+    (``pd.read_csv(\n    "https://...")``), joined, so the report and the diagnosis see all of it."""
+    first = frame.line or ""
+    end = getattr(frame, "end_lineno", None) or frame.lineno
+    if not first or end <= frame.lineno or end - frame.lineno > 20:
+        return short(first, 200)
+    lines = [linecache.getline(frame.filename, n).strip() for n in range(frame.lineno, end + 1)]
+    return short(" ".join(line for line in lines if line), 200)
+
+
 def student_frames(exc, sites):
     frames = []
     for frame in traceback.extract_tb(exc.__traceback__):
         loc = sites.location(frame.filename, frame.lineno)
         if loc is None:
             continue
-        entry = dict(loc, name=short(frame.name, 120), code=short(frame.line or "", 200))
+        entry = dict(loc, name=short(frame.name, 120), code=frame_code(frame))
         if frames and frames[-1] == entry:  # a line magic runs its statement at the same cell line
             continue
         frames.append(entry)

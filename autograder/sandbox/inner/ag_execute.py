@@ -18,6 +18,7 @@ import json
 import linecache
 import os
 import sys
+import tempfile
 import threading
 import time
 
@@ -299,6 +300,7 @@ def install_environment(job, sites, state):
     standins.install_plot_model(sites, state["standins"])
     keras2.install(sites, state["keras2"], standins.is_standin)
     cache = os.path.join(os.getcwd(), ".keras")  # the job's own writable folder
+    tempfile.tempdir = None  # the warm worker cached /tmp (read-only) before TMPDIR named the job's folder
     datasets.install(job.get("keras_datasets"), cache, sites, state["downloads"])
     return finder
 

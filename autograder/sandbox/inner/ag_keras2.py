@@ -5,11 +5,15 @@ Covered: removed import paths (``keras.layers.core``, ``keras.utils.np_utils`` .
 ``tensorflow.keras`` and the old ``tensorflow.python.keras``), ``keras.optimizers.legacy``, optimizer
 ``lr=`` and ``decay=``, ``l2(l=...)``, Keras 1 layer arguments (``Dense(output_dim=, init=, W_regularizer=)``,
 ``Dropout(p=)``), ``fit(nb_epoch=)``, ``fit_generator``/``evaluate_generator``/``predict_generator``,
-``predict_classes``/``predict_proba``, and stand-ins passed to ``fit(callbacks=...)`` (dropped).
+``predict_classes``/``predict_proba``, stand-ins passed to ``fit(callbacks=...)`` (dropped),
+``keras.preprocessing.text`` (Keras 3 keeps its ``Tokenizer`` under ``keras.src.legacy``), ``optimizer.lr``,
+``keras.backend.get_value``/``set_value``, standalone Keras' lowercase optimizers (``keras.optimizers.adam``),
+``save_weights('w.h5')`` (Keras 3 wants ``.weights.h5``) and ``model.save('folder')`` (a TF SavedModel folder).
 """
 from __future__ import annotations
 
 import builtins
+import os
 import sys
 import types
 
@@ -24,8 +28,14 @@ ENGINE_MODULES = ("engine", "engine.topology", "engine.training", "engine.sequen
                   "engine.input_layer", "engine.base_layer")
 MOVED = {**{f"layers.{m}": ("layers",) for m in LAYER_MODULES},
          **{f"utils.{m}": ("utils",) for m in UTILS_MODULES},
-         **{m: ("layers", "models", "") for m in ENGINE_MODULES}}
+         **{m: ("layers", "models", "") for m in ENGINE_MODULES},
+         "preprocessing.text": ("src.legacy.preprocessing.text",)}
 """Removed module (after ``keras.``) -> the Keras 3 modules (after ``keras.``) that hold its names."""
+MODERN = {"preprocessing.text": "layers.TextVectorization"}
+"""Removed modules whose names Keras 3 keeps only in a private module: the public spelling the note shows."""
+LOWERCASE_OPTIMIZERS = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta",
+                        "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
+"""Standalone Keras 2.0-2.3 aliases in ``keras.optimizers`` (``adam = Adam``)."""
 PREFIXES = ("keras.", "tensorflow.keras.", "tensorflow.python.keras.")
 LEGACY_OPTIMIZERS = ("Adagrad", "Adam", "Ftrl", "RMSprop", "SGD")
 DENSE_KERAS1 = {"output_dim": "units", "init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
@@ -94,9 +104,21 @@ def modern_prefix(prefix):
     return "keras." if prefix == "keras." else "tensorflow.keras."
 
 
+def modern_module(prefix, removed, targets):
+    """The note's modern spelling of a removed module."""
+    if removed in MODERN:
+        return modern_prefix(prefix) + MODERN[removed]
+    return modern_prefix(prefix) + targets[0] if targets[0] else modern_prefix(prefix).rstrip(".")
+
+
 def install_imports(sites, notes):
     """Wrap ``builtins.__import__``: a removed Keras 2 path imported by the student's own code is mapped."""
     real_import = builtins.__import__
+    for target in {t for targets in MOVED.values() for t in targets if t.startswith("src.")}:
+        try:  # an AliasModule finds its names in sys.modules: import the private targets now
+            __import__(f"keras.{target}")
+        except Exception:
+            pass
 
     def moved_module(rest):
         for removed in sorted(MOVED, key=len, reverse=True):
@@ -132,8 +154,7 @@ def install_imports(sites, notes):
         for item in wanted:
             key = f"{rest}.{item}" if rest else item
             targets = MOVED[key]
-            notes.add(f"{prefix}{key}", modern_prefix(prefix) + targets[0] if targets[0]
-                      else modern_prefix(prefix).rstrip("."), site)
+            notes.add(f"{prefix}{key}", modern_module(prefix, key, targets), site)
             if not hasattr(package, item):
                 try:
                     setattr(package, item, AliasModule(f"keras.{key}", targets, key))
@@ -155,8 +176,7 @@ def install_imports(sites, notes):
             add_removed_children(target, ("keras.", rest), fromlist, site)
             return real_import(target, None, None, fromlist, 0)
         targets = MOVED[removed]
-        modern = modern_prefix(prefix) + targets[0] if targets[0] else modern_prefix(prefix).rstrip(".")
-        notes.add(f"{prefix}{rest}", modern, site)
+        notes.add(f"{prefix}{rest}", modern_module(prefix, removed, targets), site)
         if fromlist:
             if len(targets) == 1:
                 return real_import(f"keras.{targets[0]}", None, None, fromlist, 0)
@@ -209,6 +229,29 @@ def install_optimizers(notes):
         return orig_init(self, *args, **kwargs)
 
     base.__init__ = __init__
+
+    if not hasattr(base, "lr"):
+        def get_lr(self):
+            notes.add("optimizer.lr", "optimizer.learning_rate")
+            return self.learning_rate
+
+        def set_lr(self, value):
+            notes.add("optimizer.lr = ...", "optimizer.learning_rate = ...")
+            self.learning_rate = value
+
+        base.lr = property(get_lr, set_lr)
+
+    def lowercase(name, modern):
+        def make(*args, **kwargs):
+            notes.add(f"keras.optimizers.{name}", f"keras.optimizers.{modern}")
+            return getattr(keras.optimizers, modern)(*args, **kwargs)
+
+        make.__name__ = make.__qualname__ = name
+        return make
+
+    for name, modern in LOWERCASE_OPTIMIZERS.items():
+        if not hasattr(keras.optimizers, name) and hasattr(keras.optimizers, modern):
+            setattr(keras.optimizers, name, lowercase(name, modern))
 
     def legacy(name, module_label):
         modern = getattr(keras.optimizers, name)
@@ -347,6 +390,88 @@ def without_standins(callbacks, is_standin):
     return callbacks
 
 
+def install_backend(notes):
+    """``keras.backend.get_value(v)`` / ``set_value(v, x)``, which Keras 3's ``keras.backend`` dropped
+    (``tf.keras.backend`` keeps them)."""
+    backend = keras.backend
+
+    def get_value(x):
+        notes.add("keras.backend.get_value(x)", "keras.ops.convert_to_numpy(x)")
+        return keras.ops.convert_to_numpy(x)
+
+    def set_value(x, value):
+        notes.add("keras.backend.set_value(x, value)", "x.assign(value)")
+        x.assign(value)
+
+    for name, function in (("get_value", get_value), ("set_value", set_value)):
+        if not hasattr(backend, name):
+            setattr(backend, name, function)
+
+
+def weights_path(filepath):
+    """``w.h5`` -> ``w.weights.h5`` (what Keras 3's ``save_weights`` requires), else None."""
+    if isinstance(filepath, str) and filepath.endswith(".h5") and not filepath.endswith(".weights.h5"):
+        return filepath[:-3] + ".weights.h5"
+    return None
+
+
+def model_path(filepath):
+    """``'my_model'`` (a TF SavedModel folder in Keras 2) -> ``'my_model.keras'``, else None."""
+    if isinstance(filepath, str) and filepath and not os.path.splitext(filepath.rstrip("/"))[1]:
+        return filepath.rstrip("/") + ".keras"
+    return None
+
+
+def install_saving(notes):
+    """``save_weights('w.h5')`` writes ``w.weights.h5`` and ``model.save('folder')`` writes ``folder.keras``;
+    loading the old name finds the file saved under the new one."""
+    Model = keras.Model
+    save_weights, load_weights, save = Model.save_weights, Model.load_weights, Model.save
+
+    def new_save_weights(self, filepath, *args, **kwargs):
+        mapped = weights_path(filepath)
+        if mapped is not None:
+            notes.add("save_weights('...h5')", "save_weights('....weights.h5')")
+            filepath = mapped
+        return save_weights(self, filepath, *args, **kwargs)
+
+    def new_load_weights(self, filepath, *args, **kwargs):
+        mapped = weights_path(filepath)
+        if mapped is not None and not os.path.exists(filepath) and os.path.exists(mapped):
+            filepath = mapped
+        return load_weights(self, filepath, *args, **kwargs)
+
+    def new_save(self, filepath, *args, **kwargs):
+        mapped = model_path(filepath)
+        if mapped is not None:
+            notes.add("model.save('folder')", "model.save('folder.keras')")
+            filepath = mapped
+            kwargs.pop("save_format", None)
+        return save(self, filepath, *args, **kwargs)
+
+    Model.save_weights, Model.load_weights, Model.save = new_save_weights, new_load_weights, new_save
+
+    try:  # a private module: a Keras without it keeps its own load_model
+        from keras.src.saving import saving_api
+    except ImportError:
+        return
+    original = saving_api.load_model
+
+    def load_model(filepath, *args, **kwargs):
+        mapped = model_path(filepath)
+        if mapped is not None and not os.path.exists(filepath) and os.path.exists(mapped):
+            filepath = mapped
+        return original(filepath, *args, **kwargs)
+
+    load_model.__doc__ = original.__doc__
+    for module in list(sys.modules.values()):  # keras.models, keras.saving, tf.keras.models ... bind it by name
+        try:
+            if vars(module).get("load_model") is original:
+                module.load_model = load_model
+        except TypeError:
+            continue
+
+
 def install(sites, records, is_standin):
     """Install every mapping; notes are appended to ``records``. Call after the hooks are installed."""
     notes = Notes(sites, records)
@@ -354,4 +479,6 @@ def install(sites, records, is_standin):
     install_optimizers(notes)
     install_layers(notes)
     install_model(notes, is_standin)
+    install_backend(notes)
+    install_saving(notes)
     return notes
