@@ -73,3 +73,70 @@ def test_an_exploding_training_reports_non_finite_losses(keras_tf):
     losses, _ = ag_graphfit.fit_in_graph(tf, model, model.optimizer, keras.losses.get("binary_crossentropy"),
                                          x * 1e3, y, 3, 32, 0.2)
     assert not all(math.isfinite(v) for v in losses)
+
+
+OPTIMIZERS = [
+    ("Adam", {}), ("Adam", {"learning_rate": 0.01, "beta_1": 0.8, "epsilon": 1e-5}),
+    ("SGD", {"learning_rate": 0.05}), ("SGD", {"learning_rate": 0.05, "momentum": 0.9}),
+    ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True}),
+    ("RMSprop", {}), ("RMSprop", {"momentum": 0.5, "centered": True}),
+]
+
+
+def dropout_pair(keras, kind, options):
+    """A model with L2 and Dropout, its optimizer, and the same again (same seed: same weights)."""
+    made = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([
+            keras.Input((6,)),
+            keras.layers.Dense(16, activation="relu", kernel_regularizer=keras.regularizers.l2(0.01)),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ])
+        made.append((model, getattr(keras.optimizers, kind)(**options)))
+    return made
+
+
+@pytest.mark.parametrize("kind, options", OPTIMIZERS)
+def test_the_light_step_trains_exactly_like_keras_own_step(keras_tf, kind, options):
+    """The same model, seed, batches and dropout masks, stepped by Keras' optimizer and by ag_updates."""
+    keras, tf = keras_tf
+    x, y = data()
+    (light_model, light_opt), (keras_model, keras_opt) = dropout_pair(keras, kind, options)
+    loss = keras.losses.get("binary_crossentropy")
+    light = ag_graphfit.Trainer(tf, [light_model], [light_opt], loss)
+    assert light.light[0] is not None, "this optimizer should take the light step"
+    own = ag_graphfit.Trainer(tf, [keras_model], [keras_opt], loss)
+    own.light = [None]  # Keras' apply_gradients
+    ours = light.epochs(x[:72], y[:72], x[72:], y[72:], 6, 16)
+    theirs = own.epochs(x[:72], y[:72], x[72:], y[72:], 6, 16)
+    assert ours.shape == (6, 1, 4)
+    assert abs(ours - theirs).max() <= 1e-6 * max(1.0, abs(theirs).max()), (ours, theirs)
+
+
+def test_a_reset_trains_again_from_the_state_it_was_built_with(keras_tf):
+    keras, tf = keras_tf
+    x, y = data()
+    (model, optimizer), (twin, twin_optimizer) = dropout_pair(keras, "Adam", {})
+    trainer = ag_graphfit.Trainer(tf, [model, twin], [optimizer, twin_optimizer], keras.losses.get("binary_crossentropy"))
+    first = trainer.epochs(x[:72], y[:72], x[72:], y[72:], 5, 16)
+    trainer.epochs(x[:72], y[:72], x[72:], y[72:], 3, 0)  # moves weights, slots, seeds and the step on
+    trainer.reset()
+    again = trainer.epochs(x[:72], y[:72], x[72:], y[72:], 5, 16)
+    assert first.shape == (5, 2, 4) and (first == again).all()
+    assert (first[:, 0] == first[:, 1]).all(), "same seed, same weights, same batches: the same curves"
+
+
+def test_schedules_clipping_and_other_optimizers_keep_keras_step(keras_tf):
+    import ag_updates
+
+    keras, tf = keras_tf
+    model = build(keras)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
+    for optimizer in (keras.optimizers.Adam(schedule), keras.optimizers.Adam(clipnorm=1.0),
+                      keras.optimizers.Adam(amsgrad=True), keras.optimizers.AdamW(), keras.optimizers.Nadam(),
+                      keras.optimizers.SGD(weight_decay=0.01)):
+        assert ag_updates.light_step(keras, tf, optimizer, model.trainable_variables) is None, optimizer
+    constrained = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, kernel_constraint=keras.constraints.MaxNorm(2))])
+    assert ag_updates.light_step(keras, tf, keras.optimizers.Adam(), constrained.trainable_variables) is None

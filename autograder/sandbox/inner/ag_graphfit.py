@@ -1,15 +1,28 @@
 """Whole trainings as one traced graph (runs in the trainer's sandboxed child).
 
 ``model.fit`` pays, for every freshly rebuilt model, a trace of its train and test functions plus a
-tf.data pipeline per epoch: most of a brief training's time. Here every epoch of a training runs
-inside one ``tf.function`` (a ``tf.while_loop`` over the steps), so a training costs one trace and
-one call. Losses follow ``fit``'s definitions: per epoch the batch-size-weighted mean of the data loss
-plus the layers' penalties, on the rows before ``validation_split``; validation loss likewise, with
-``training=False``, on the rows after it, unshuffled, as ``fit(shuffle=False)`` does.
+tf.data pipeline per epoch: most of a brief training's time. Here a ``Trainer`` traces once one
+``tf.function`` that trains its models (the graded one, and the insight's twin) side by side for any
+number of epochs (a ``tf.while_loop`` over epochs and their steps) on any data of the models' input and
+target shapes. The grader's brief training and the insight's long one both call that same trace: the
+state (weights, dropout seeds, optimizer slots) is put back as it was built between them, so the
+insight starts from the very models a fresh rebuild gives.
+
+Losses follow ``fit``'s definitions: per epoch the batch-size-weighted mean of the data loss plus the
+layers' penalties over the steps; validation loss likewise, with ``training=False``. Each epoch also
+yields the data loss alone, after the epoch's steps, on the training and validation rows (what the
+insight compares: the L2 penalty left out, so the model's and its twin's gaps compare).
 """
 from __future__ import annotations
 
 import math
+
+import numpy as np
+
+import ag_updates
+
+FIT_LOSS, VAL_LOSS, TRAIN_DATA, VAL_DATA = range(4)
+"""Columns of a Trainer's table: one row per epoch."""
 
 
 def validation_split_at(n, validation_split):
@@ -23,58 +36,119 @@ def batches(n, batch_size):
     return [(start, min(size, n - start)) for start in range(0, n, size)]
 
 
+class Trainer:
+    """Models (the graded one, and its twin when the insight wants one), each with its optimizer, one
+    loss, and one traced function that trains them side by side, on the same batches, for whole epochs."""
+
+    def __init__(self, tf, models, optimizers, loss_fn, seed=None):
+        self.tf, self.models, self.optimizers, self.loss_fn = tf, list(models), list(optimizers), loss_fn
+        self.seed = seed
+        """The random seed the models were built with (a reset gives the models that seed builds)."""
+        import keras
+
+        for model, optimizer in zip(self.models, self.optimizers):
+            optimizer.build(model.trainable_variables)
+        self.light = [ag_updates.light_step(keras, tf, o, m.trainable_variables)
+                      for m, o in zip(self.models, self.optimizers)]
+        self.state = [v for m, o in zip(self.models, self.optimizers) for v in list(m.variables) + list(o.variables)]
+        self.state += [v for light in self.light if light is not None for v in light.variables]
+        self.initial = [v.numpy() for v in self.state]
+        self.traces = {}
+
+    @property
+    def model(self):
+        return self.models[0]
+
+    def reset(self):
+        """Back to the state the models and optimizers were built with (weights, seeds, slots, step)."""
+        for variable, value in zip(self.state, self.initial):
+            variable.assign(value)
+
+    def epochs(self, xt, yt, xv, yv, count, batch_size=0, orders=None):
+        """Train ``count`` epochs from the current state; return the table (``count`` x models x 4).
+
+        ``batch_size`` 0 (or >= the rows) is one full-batch step per epoch. ``orders`` (epochs x rows of
+        row indices) shuffles each epoch's rows; without it they are taken in order, as ``shuffle=False``.
+        """
+        tf = self.tf
+        arrays = [np.asarray(a) for a in (xt, yt, xv, yv)]
+        if orders is None:
+            orders = np.arange(arrays[0].shape[0], dtype="int32").reshape(1, -1)
+        key = tuple((a.dtype.str, a.shape[1:]) for a in arrays)
+        if key not in self.traces:
+            specs = [tf.TensorSpec((None,) + a.shape[1:], a.dtype) for a in arrays]
+            scalar = tf.TensorSpec((), tf.int32)
+            self.traces[key] = tf.function(self._epochs, autograph=False).get_concrete_function(
+                *specs, scalar, scalar, tf.TensorSpec((None, None), tf.int32))
+        table = self.traces[key](*(tf.constant(a) for a in arrays), tf.constant(int(count), tf.int32),
+                                 tf.constant(int(batch_size or 0), tf.int32),
+                                 tf.constant(np.asarray(orders, dtype="int32")))
+        return table.numpy().astype("float64")
+
+    def fit(self, x, y, epochs, batch_size, validation_split):
+        """The first model trained like ``fit(x, y, epochs, batch_size, validation_split, shuffle=False)``:
+        (loss, val_loss) per epoch as Python floats (NaN and inf kept)."""
+        n = x.shape[0]
+        split = validation_split_at(n, validation_split) if validation_split else n
+        table = self.epochs(x[:split], y[:split], x[split:], y[split:], epochs, batch_size)[:, 0]
+        val = [float(v) for v in table[:, VAL_LOSS]] if n > split else []
+        return [float(v) for v in table[:, FIT_LOSS]], val
+
+    # -- the traced function ----------------------------------------------------------------------
+    def _epochs(self, xt, yt, xv, yv, count, batch_size, orders):
+        tf = self.tf
+        n = tf.shape(xt)[0]
+        size = tf.where(tf.logical_and(batch_size > 0, batch_size < n), batch_size, n)
+        steps = (n + size - 1) // size
+        last_order = tf.shape(orders)[0] - 1
+
+        def penalty(model):
+            losses = model.losses
+            return tf.add_n([tf.cast(v, tf.float32) for v in losses]) if losses else tf.constant(0.0)
+
+        def data_loss(model, xb, yb, training):
+            return tf.reduce_mean(tf.cast(self.loss_fn(yb, model(xb, training=training)), tf.float32))
+
+        def epoch(e, table):
+            order = orders[tf.minimum(e, last_order)]
+            xe, ye = tf.gather(xt, order), tf.gather(yt, order)
+
+            def step(i, totals):
+                begin = i * size
+                end = tf.minimum(begin + size, n)
+                xb, yb = xe[begin:end], ye[begin:end]
+                out = []
+                for model, optimizer, light, total in zip(self.models, self.optimizers, self.light, totals):
+                    variables = model.trainable_variables
+                    with tf.GradientTape() as tape:
+                        loss = data_loss(model, xb, yb, True) + penalty(model)
+                    grads = tape.gradient(loss, variables)
+                    if light is not None and all(g is not None for g in grads):
+                        light.apply(grads)
+                    else:
+                        optimizer.apply_gradients(zip(grads, variables))
+                    out.append(total + loss * tf.cast(end - begin, tf.float32))
+                return i + 1, out
+
+            _, totals = tf.while_loop(lambda i, _: i < steps, step,
+                                      (tf.constant(0), [tf.constant(0.0) for _ in self.models]))
+            rows = []
+            for model, total in zip(self.models, totals):
+                # Per-row losses averaged over all rows equal the batch-size-weighted mean over batches.
+                # No validation rows: the mean of nothing is NaN, as fit leaves val_loss out.
+                val = data_loss(model, xv, yv, False)
+                rows.append(tf.stack([total / tf.cast(n, tf.float32), val + penalty(model),
+                                      data_loss(model, xt, yt, False), val]))
+            return e + 1, table.write(e, tf.stack(rows))
+
+        _, table = tf.while_loop(lambda e, _: e < count, epoch,
+                                 (tf.constant(0), tf.TensorArray(tf.float32, size=count)))
+        return table.stack()
+
+
 def fit_in_graph(tf, model, optimizer, loss_fn, x, y, epochs, batch_size, validation_split):
     """Train ``model`` like ``fit(x, y, epochs, batch_size, validation_split, shuffle=False)``.
 
     Returns (loss per epoch, val_loss per epoch) as Python floats (NaN and inf kept).
     """
-    n = x.shape[0]
-    split = validation_split_at(n, validation_split) if validation_split else n
-    xt, yt = tf.constant(x[:split]), tf.constant(y[:split])
-    xv, yv = tf.constant(x[split:]), tf.constant(y[split:])
-    size = split if not batch_size or batch_size >= split else int(batch_size)
-    steps = len(batches(split, size))
-    has_validation = n > split
-    optimizer.build(model.trainable_variables)
-    variables = model.trainable_variables
-
-    def penalties():
-        losses = model.losses
-        return tf.add_n([tf.cast(v, tf.float32) for v in losses]) if losses else tf.constant(0.0)
-
-    def batch_loss(xb, yb, training):
-        data = tf.reduce_mean(tf.cast(loss_fn(yb, model(xb, training=training)), tf.float32))
-        return data + penalties()
-
-    def train_epoch():
-        def step(i, total):
-            begin = i * size
-            end = tf.minimum(begin + size, split)
-            xb, yb = xt[begin:end], yt[begin:end]
-            with tf.GradientTape() as tape:
-                loss = batch_loss(xb, yb, True)
-            grads = tape.gradient(loss, variables)
-            optimizer.apply_gradients(zip(grads, variables))
-            return i + 1, total + loss * tf.cast(end - begin, tf.float32)
-
-        _, total = tf.while_loop(lambda i, _: i < steps, step, (tf.constant(0), tf.constant(0.0)))
-        return total / float(split)
-
-    def validation_loss():
-        # Per-row losses averaged over all rows equal the batch-size-weighted mean over batches.
-        return batch_loss(xv, yv, False)
-
-    @tf.function(autograph=False)
-    def run_all():
-        def body(epoch, losses, val_losses):
-            loss = train_epoch()
-            val = validation_loss() if has_validation else tf.constant(float("nan"))
-            return epoch + 1, losses.write(epoch, loss), val_losses.write(epoch, val)
-
-        _, losses, val_losses = tf.while_loop(
-            lambda epoch, *_: epoch < epochs, body,
-            (tf.constant(0), tf.TensorArray(tf.float32, size=epochs), tf.TensorArray(tf.float32, size=epochs)))
-        return losses.stack(), val_losses.stack()
-
-    losses, val_losses = run_all()
-    return [float(v) for v in losses.numpy()], ([float(v) for v in val_losses.numpy()] if has_validation else [])
+    return Trainer(tf, [model], [optimizer], loss_fn).fit(x, y, epochs, batch_size, validation_split)

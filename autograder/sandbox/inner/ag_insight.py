@@ -1,7 +1,7 @@
 """The regularization insight's training, in the trainer's sandboxed child: the graded model and its
-unregularized twin, rebuilt from JSON, same initial weights, same seed, same data and budget, stepped
-together by one traced function (one forward/backward per model per step, both validation losses in
-the same graph). Losses reported are the data loss alone (no L2 penalty), so the two gaps compare."""
+unregularized twin, rebuilt from JSON, same initial weights, same seed, same data, batches and budget,
+each trained by its own traced function (the model reuses the one its brief training traced). Losses
+reported are the data loss alone (no L2 penalty), so the two gaps compare."""
 from __future__ import annotations
 
 import copy
@@ -10,10 +10,11 @@ import time
 
 import numpy as np
 
+import ag_graphfit
 import ag_sample
 
 CHUNK_EPOCHS = 100
-"""Full-batch epochs run by one graph call; the insight's soft time limit is checked between calls."""
+"""Epochs run by one graph call; the insight's soft time limit is checked between calls."""
 
 
 def adapt_inputs(x, model):
@@ -68,8 +69,19 @@ def optimizer(keras, raw):
     return keras.optimizers.get(raw or "adam")
 
 
-def run(keras, request, rebuild, task, loss_raw, rebuild_model):
-    """Train model and twin; return both curves (train and validation loss per epoch)."""
+def twin_of(keras, twin_config, model, seed, rebuild_model):
+    """The unregularized twin, rebuilt with the model's seed, starting from the model's weights as built."""
+    keras.utils.set_random_seed(seed)
+    twin = rebuild_model(keras, twin_config)
+    twin.set_weights(model.get_weights())
+    return twin
+
+
+def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
+    """Train model and twin; return both curves (train and validation loss per epoch).
+
+    ``trainer`` is the brief training's (``ag_graphfit.Trainer`` of the model and, when asked, its twin,
+    built with the seed): put back as built, it trains again through the trace it already has."""
     import tensorflow as tf
 
     started = time.monotonic()
@@ -84,87 +96,44 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model):
     if x.shape[0] != y.shape[0] or x.shape[0] < 4:
         raise LookupError("the sample's inputs and targets do not match")
 
-    keras.utils.set_random_seed(seed)
-    model = rebuild_model(keras, rebuild)
-    models = [model]
-    if request.get("twin"):
+    wanted = 2 if request.get("twin") else 1
+    if trainer is not None and trainer.seed == seed and len(trainer.models) == wanted:
+        trainer.reset()
+    else:
         keras.utils.set_random_seed(seed)
-        twin = rebuild_model(keras, request["twin"])
-        twin.set_weights(model.get_weights())
-        models.append(twin)
+        model = rebuild_model(keras, rebuild)
+        models = [model] + ([twin_of(keras, request["twin"], model, seed, rebuild_model)] if wanted == 2 else [])
+        trainer = ag_graphfit.Trainer(tf, models, [optimizer(keras, rebuild.get("optimizer")) for _ in models],
+                                      loss_function(keras, loss_raw), seed)
     try:
-        x = adapt_inputs(x, model)
-        y = adapt_targets(y, task, model.output_shape[-1])
+        x = adapt_inputs(x, trainer.model)
+        y = adapt_targets(y, task, trainer.model.output_shape[-1])
     except LookupError as exc:
         return {"error": str(exc), "no_data": True}
     xt, yt, xv, yv = split(x, y, float(settings.get("validation_share", 0.25)), seed)
-    loss_fn = loss_function(keras, loss_raw)
-    optimizers = [optimizer(keras, rebuild.get("optimizer")) for _ in models]
-    for m, opt in zip(models, optimizers):
-        opt.build(m.trainable_variables)
-    mean = keras.ops.mean
-    xt_t, yt_t, xv_t, yv_t = (tf.constant(a) for a in (xt, yt, xv, yv))
 
-    @tf.function(reduce_retracing=True, autograph=False)
-    def train_step(xb, yb):
-        for m, opt in zip(models, optimizers):
-            with tf.GradientTape() as tape:
-                data_loss = mean(loss_fn(yb, m(xb, training=True)))
-                penalties = m.losses
-                total = data_loss + tf.add_n(penalties) if penalties else data_loss
-            grads = tape.gradient(total, m.trainable_variables)
-            opt.apply_gradients(zip(grads, m.trainable_variables))
-
-    @tf.function(autograph=False)
-    def evaluate():
-        out = []
-        for m in models:
-            out.append(mean(loss_fn(yt_t, m(xt_t, training=False))))
-            out.append(mean(loss_fn(yv_t, m(xv_t, training=False))))
-        return tf.stack(out)
-
-    @tf.function(autograph=False)
-    def full_batch_epochs(count):
-        """``count`` epochs of one step on all the training rows, each followed by both models' losses:
-        one graph call for a whole chunk of epochs (the deadline is checked between chunks)."""
-        def body(i, table):
-            train_step(xt_t, yt_t)
-            return i + 1, table.write(i, evaluate())
-
-        _, table = tf.while_loop(lambda i, _: i < count, body,
-                                 (tf.constant(0), tf.TensorArray(tf.float32, size=count)))
-        return table.stack()
-
-    rows = []
-    cut = False
     n = xt.shape[0]
-    rng = np.random.default_rng(seed)
     full_batch = batch_size <= 0 or batch_size >= n
+    rng = np.random.default_rng(seed)
+    tables = []
+    cut = False
     epoch = 0
-    while full_batch and epoch < epochs:
+    while epoch < epochs:  # in chunks: one graph call each, the soft time limit checked between them
         if time.monotonic() > deadline:
             cut = True
             break
         chunk = min(CHUNK_EPOCHS, epochs - epoch)
-        rows.extend(full_batch_epochs(tf.constant(chunk)).numpy())
+        orders = None if full_batch else np.stack([rng.permutation(n) for _ in range(chunk)])
+        tables.append(trainer.epochs(xt, yt, xv, yv, chunk, 0 if full_batch else batch_size, orders))
         epoch += chunk
-    for epoch in range(0 if full_batch else epochs):
-        if time.monotonic() > deadline:
-            cut = True
-            break
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            index = order[start:start + batch_size]
-            train_step(tf.constant(xt[index]), tf.constant(yt[index]))
-        rows.append(evaluate().numpy())
-    if len(rows) < 10:
-        return {"error": f"only {len(rows)} epochs ran before the insight's time limit", "timeout": True}
-    table = np.stack([np.asarray(r) for r in rows]).astype("float64")
+    table = np.concatenate(tables) if tables else np.zeros((0, wanted, 4))
+    if table.shape[0] < 10:
+        return {"error": f"only {table.shape[0]} epochs ran before the insight's time limit", "timeout": True}
     clean = lambda values: [float(v) if math.isfinite(float(v)) else None for v in values]
-    reply = {"model": {"loss": clean(table[:, 0]), "val_loss": clean(table[:, 1])},
-             "train_samples": int(xt.shape[0]), "val_samples": int(xv.shape[0]),
-             "batch_size": 0 if batch_size <= 0 or batch_size >= n else batch_size,
-             "cut": cut, "elapsed_s": time.monotonic() - started}
-    if len(models) == 2:
-        reply["twin"] = {"loss": clean(table[:, 2]), "val_loss": clean(table[:, 3])}
+    curves = [{"loss": clean(table[:, i, ag_graphfit.TRAIN_DATA]), "val_loss": clean(table[:, i, ag_graphfit.VAL_DATA])}
+              for i in range(table.shape[1])]
+    reply = {"model": curves[0], "train_samples": int(xt.shape[0]), "val_samples": int(xv.shape[0]),
+             "batch_size": 0 if full_batch else batch_size, "cut": cut, "elapsed_s": time.monotonic() - started}
+    if len(curves) == 2:
+        reply["twin"] = curves[1]
     return reply

@@ -66,6 +66,18 @@ def make_data(input_shape, units, task, n, seed):
     return x, y
 
 
+def twin_for_insight(keras, request, model, seed):
+    """The insight's twin, built now so that one trace trains both (None: no insight, no twin, or a
+    twin that does not rebuild, which the insight then reports itself)."""
+    insight = request.get("insight") or {}
+    if not insight.get("twin") or int((insight.get("settings") or {}).get("seed", 0)) != seed:
+        return None
+    try:
+        return ag_insight.twin_of(keras, insight["twin"], model, seed, rebuild_model)
+    except Exception:
+        return None
+
+
 def train(request):
     """Rebuild, compile with the student's optimizer and loss, fit briefly; return the curves."""
     import keras
@@ -94,14 +106,21 @@ def train(request):
     units = model.output_shape[-1]
     x, y = make_data(shape, units, request["task"], settings.get("samples", 512), settings.get("seed", 0))
     epochs, batch_size = int(settings.get("epochs", 5)), int(settings.get("batch_size", 32))
+    trainer = None
     try:  # the whole brief training as one traced graph: one trace instead of fit's two, no data pipeline
         import tensorflow as tf
 
         loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
-        losses, val_losses = ag_graphfit.fit_in_graph(tf, model, model.optimizer, loss_fn, x, y, epochs,
-                                                      batch_size, 0.2)
+        models, optimizers = [model], [model.optimizer]
+        twin = twin_for_insight(keras, request, model, settings.get("seed", 0))
+        if twin is not None:  # trained beside the model from now on: the insight reuses this one trace
+            models.append(twin)
+            optimizers.append(ag_insight.optimizer(keras, rebuild.get("optimizer")))
+        trainer = ag_graphfit.Trainer(tf, models, optimizers, loss_fn, settings.get("seed", 0))
+        losses, val_losses = trainer.fit(x, y, epochs, batch_size, 0.2)
         how = "graph"
     except Exception as exc:  # a model or loss the graph path does not cover: Keras' own fit, on a fresh rebuild
+        trainer = None
         graph_error = f"{type(exc).__name__}: {str(exc)[:300]}"
         keras.utils.set_random_seed(settings.get("seed", 0))
         model = rebuild_model(keras, rebuild)
@@ -121,10 +140,10 @@ def train(request):
         "graph_error": graph_error if how == "fit" else None,
         "elapsed_s": time.monotonic() - started,
     }
-    if request.get("insight"):  # the same child: TensorFlow is warm, the rebuild already checked
+    if request.get("insight"):  # the same child, and the same model and trace when the graph path ran
         try:
             reply["insight"] = ag_insight.run(keras, request["insight"], rebuild, request["task"], rebuild.get("loss"),
-                                              rebuild_model)
+                                              rebuild_model, trainer)
         except Exception as exc:  # the insight never costs the grade its training result
             reply["insight"] = {"error": f"{type(exc).__name__}: {str(exc)[:600]}"}
     return reply
