@@ -68,6 +68,15 @@ def own(result: dict) -> list[dict]:
     return [e for e in result["student_errors"] if e["environment"] is None and e["follows_from"] is None]
 
 
+def test_every_fixture_whose_model_is_right_gets_full_marks_through_the_cli(run):
+    """The fixtures tests/sandbox/test_real_world.py runs in a worker, here through the real CLI with --datasets
+    (a Colab notebook with seaborn and Drive, a download served from the folder, 50 MB printed, and the rest)."""
+    _, _, results = run
+    right = {"colab_seaborn_drive", "wandb_tracking", "keras2_tutorial", "keras2_generator_script", "mnist_download",
+             "print_50mb", "statements_after_error"}
+    assert {i: (results[i]["status"], results[i]["score"]) for i in right} == {i: ("graded", 10.0) for i in right}
+
+
 def test_colab_notebook_gets_full_marks_and_its_environment_apart(run):
     _, out, results = run
     r = results["colab_drive_wandb"]
