@@ -239,7 +239,7 @@ def run(job, namespace, channel_fd):
     # The runner's modules stay referenced here but are no longer importable by name from student code.
     # (ag_datasets stays: the hooks read its LOADED list.)
     for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_sites", "ag_standins",
-                 "ag_keras2", "ag_statements", "ag_errors"):
+                 "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors"):
         sys.modules.pop(name, None)
     sys.argv = [job.get("filename") or "submission"]
     stop = False
