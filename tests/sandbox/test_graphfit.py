@@ -59,8 +59,8 @@ def test_losses_match_keras_fit_without_dropout(keras_tf):
     history = reference.fit(x, y, epochs=4, batch_size=32, validation_split=0.2, shuffle=False, verbose=0).history
     model = build(keras)
     model.set_weights(weights)
-    losses, val_losses = ag_graphfit.fit_in_graph(tf, model, model.optimizer, keras.losses.get("binary_crossentropy"),
-                                                  x, y, 4, 32, 0.2)
+    losses, val_losses = ag_graphfit.Trainer(tf, [model], [model.optimizer], keras.losses.get("binary_crossentropy")
+                                             ).fit(x, y, 4, 32, 0.2)
     assert len(losses) == len(val_losses) == 4
     for ours, theirs in zip(losses + val_losses, history["loss"] + history["val_loss"]):
         assert math.isclose(ours, theirs, rel_tol=2e-3), (losses, val_losses, history)
@@ -70,8 +70,8 @@ def test_an_exploding_training_reports_non_finite_losses(keras_tf):
     keras, tf = keras_tf
     x, y = data()
     model = build(keras, lr=1e12, l2=1e6)
-    losses, _ = ag_graphfit.fit_in_graph(tf, model, model.optimizer, keras.losses.get("binary_crossentropy"),
-                                         x * 1e3, y, 3, 32, 0.2)
+    losses, _ = ag_graphfit.Trainer(tf, [model], [model.optimizer], keras.losses.get("binary_crossentropy")
+                                    ).fit(x * 1e3, y, 3, 32, 0.2)
     assert not all(math.isfinite(v) for v in losses)
 
 

@@ -144,11 +144,3 @@ class Trainer:
         _, table = tf.while_loop(lambda e, _: e < count, epoch,
                                  (tf.constant(0), tf.TensorArray(tf.float32, size=count)))
         return table.stack()
-
-
-def fit_in_graph(tf, model, optimizer, loss_fn, x, y, epochs, batch_size, validation_split):
-    """Train ``model`` like ``fit(x, y, epochs, batch_size, validation_split, shuffle=False)``.
-
-    Returns (loss per epoch, val_loss per epoch) as Python floats (NaN and inf kept).
-    """
-    return Trainer(tf, [model], [optimizer], loss_fn).fit(x, y, epochs, batch_size, validation_split)

@@ -1,7 +1,7 @@
 """The regularization insight's training, in the trainer's sandboxed child: the graded model and its
 unregularized twin, rebuilt from JSON, same initial weights, same seed, same data, batches and budget,
-each trained by its own traced function (the model reuses the one its brief training traced). Losses
-reported are the data loss alone (no L2 penalty), so the two gaps compare."""
+trained side by side by one traced function (the brief training's ``ag_graphfit.Trainer``, reset, when it
+has them). Losses reported are the data loss alone (no L2 penalty), so the two gaps compare."""
 from __future__ import annotations
 
 import copy

@@ -106,7 +106,6 @@ def train(request):
     units = model.output_shape[-1]
     x, y = make_data(shape, units, request["task"], settings.get("samples", 512), settings.get("seed", 0))
     epochs, batch_size = int(settings.get("epochs", 5)), int(settings.get("batch_size", 32))
-    trainer = None
     try:  # the whole brief training as one traced graph: one trace instead of fit's two, no data pipeline
         import tensorflow as tf
 
