@@ -21,6 +21,7 @@ from typing import Callable, Mapping, Protocol
 from autograder.assignment import Assignment
 from autograder.exports import write_lms_exports
 from autograder.grading import error_result, grade_submission
+from autograder.memo import TrainingMemo
 from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
@@ -260,6 +261,7 @@ def start_workers(subs: list[Submission], assignment: Assignment, options: Batch
         _warn(str(exc))
         preimport = preimport_modules({})
     lang = options.lang or assignment.lang
+    memo = TrainingMemo()  # equal training requests (a shared template architecture on shared data) train once
 
     def next_sub() -> Submission | None:
         try:
@@ -286,7 +288,8 @@ def start_workers(subs: list[Submission], assignment: Assignment, options: Batch
             while (sub := next_sub()) is not None:
                 started = time.monotonic()
                 try:
-                    result = grade_submission(sub, assignment, worker, lang=options.lang, timeout_s=options.timeout_s)
+                    result = grade_submission(sub, assignment, memo.wrap(worker), lang=options.lang,
+                                              timeout_s=options.timeout_s)
                 except Exception as exc:  # a grader bug must cost one row, not the worker's queue
                     result = error_result(sub, assignment, lang, "sandbox",
                                           {"detail": f"{type(exc).__name__}: {exc}"}, started)

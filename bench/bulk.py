@@ -17,8 +17,11 @@ tests/cheats/ (correct, wrong, failing and slow submissions):
               0.25 s; then (--growth N) one warm worker grades N mixed submissions in a row and the RSS of
               its process tree is read after each (between jobs: bwrap + the zygote), 1st vs Nth
 
+With --distinct no two notebooks share a model, so the batch's reuse of equal trainings (autograder/memo.py:
+a class that kept the course's template trains it once) never applies.
+
 Usage: .venv/bin/python bench/bulk.py [--n 40] [--jobs 2] [--class standard|mixed|both] [--growth 40]
-                                      [--floor-runs 0] [--skip-nbconvert] [--keep] [--grader CMD]
+                                      [--floor-runs 0] [--skip-nbconvert] [--keep] [--distinct] [--grader CMD]
 """
 from __future__ import annotations
 
@@ -84,8 +87,23 @@ def class_sources(kind: str) -> list[str]:
     return out
 
 
-def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "standard") -> list[str]:
-    """n notebooks in ``folder`` (as students hand them in) and the same in ``baseline`` with a data cell."""
+def distinct_units(cells: list[str], i: int) -> list[str]:
+    """The first ``Dense(N`` of the code given ``N + i`` units (cells without one are left as they are)."""
+    for number, cell in enumerate(cells):
+        match = re.search(r"Dense\((\d+)", cell)
+        if match:
+            units = int(match.group(1)) + i
+            cells = list(cells)
+            cells[number] = cell[:match.start(1)] + str(units) + cell[match.end(1):]
+            break
+    return cells
+
+
+def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "standard",
+                 distinct: bool = False) -> list[str]:
+    """n notebooks in ``folder`` (as students hand them in) and the same in ``baseline`` with a data cell.
+    ``distinct``: the i-th copy's first layer gets i more units, so that no two models are the same and
+    the batch's reuse of equal trainings (autograder/memo.py) never applies."""
     folder.mkdir(parents=True)
     baseline.mkdir(parents=True)
     kinds = []
@@ -100,6 +118,8 @@ def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "
             (baseline / name).write_bytes(source.read_bytes())
             kinds.append(source.stem)
             continue
+        if distinct:
+            cells = distinct_units(cells, i)
         cells[0] = f"# alumno {i + 1:02d}\n" + cells[0]
         nb = new_notebook(cells=[new_markdown_cell(f"# Entrega {i + 1:02d}")] + [new_code_cell(c) for c in cells])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -302,6 +322,9 @@ def main() -> None:
                              "bench/floor.py)")
     parser.add_argument("--skip-nbconvert", action="store_true", help="measure the grader only")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and outputs")
+    parser.add_argument("--distinct", action="store_true",
+                        help="no two notebooks share a model (the i-th copy's first layer gets i more units), so "
+                             "the batch never reuses an equal training: the ratio for a class of all-different work")
     parser.add_argument("--grader", default=str(Path(sys.executable).parent / "autograder"),
                         help="command that runs the grader's CLI (to compare two builds)")
     args = parser.parse_args()
@@ -314,8 +337,9 @@ def main() -> None:
     ratios = {}
     for kind in classes:
         corpus, baseline = work / kind / "corpus", work / kind / "baseline"
-        kinds = build_corpus(args.n, corpus, baseline, assignment.folder / "data.npz", kind)
-        print(f"\n== {kind} class: {args.n} notebooks of {len(set(kinds))} kinds", flush=True)
+        kinds = build_corpus(args.n, corpus, baseline, assignment.folder / "data.npz", kind, args.distinct)
+        print(f"\n== {kind} class: {args.n} notebooks of {len(set(kinds))} kinds"
+              + (" (no two with the same model: --distinct)" if args.distinct else ""), flush=True)
         floor_s = None
         if args.floor_runs:  # measured just before and just after the grader, so that both see the same machine
             floor = measure_floor(args.jobs, args.floor_runs)
