@@ -59,26 +59,24 @@ class TrainingMemo:
 
     def train(self, sandbox: Any, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:
         key = request_key(request, limits, getattr(sandbox, "threads", None))
-        while True:
+        mine = None  # the event this call sets when it trains the request first
+        with self.lock:
+            if key in self.replies:
+                return self._hit(key)
+            running = self.running.get(key)
+            if running is None:
+                mine = self.running[key] = threading.Event()
+        if running is not None:
+            # Another worker trains this very request: wait for it (it ends within its own limits); when it
+            # failed there, or took too long, this submission trains it itself.
+            running.wait(timeout=limits.timeout_s + 90)
             with self.lock:
                 if key in self.replies:
-                    self.replies.move_to_end(key)
-                    self.hits += 1
-                    return dict(copy.deepcopy(self.replies[key]), reused=True)
-                running = self.running.get(key)
-                if running is None:
-                    self.running[key] = threading.Event()
-                    self.misses += 1
-                    break
-            # Another worker trains this very request: wait for it (it ends within its own limits).
-            if not running.wait(timeout=limits.timeout_s + 90):
-                break
-            with self.lock:
-                if key not in self.replies:  # it failed there: train here, under this submission's run
-                    self.misses += 1
-                    break
+                    return self._hit(key)
         reply = None
         try:
+            with self.lock:
+                self.misses += 1
             reply = sandbox.train(request, limits)
             return reply
         finally:
@@ -87,9 +85,16 @@ class TrainingMemo:
                     self.replies[key] = copy.deepcopy(reply)
                     while len(self.replies) > self.capacity:
                         self.replies.popitem(last=False)
-                event = self.running.pop(key, None)
-            if event is not None:
-                event.set()
+                if mine is not None and self.running.get(key) is mine:
+                    del self.running[key]
+            if mine is not None:
+                mine.set()
+
+    def _hit(self, key: str) -> dict[str, Any]:
+        """A copy of the kept reply, marked as reused (called with the lock held)."""
+        self.replies.move_to_end(key)
+        self.hits += 1
+        return dict(copy.deepcopy(self.replies[key]), reused=True)
 
     def wrap(self, sandbox: Any) -> "MemoSandbox":
         return MemoSandbox(sandbox, self)
