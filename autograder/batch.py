@@ -21,8 +21,8 @@ from typing import Callable, Mapping, Protocol
 from autograder.assignment import Assignment
 from autograder.exports import write_lms_exports
 from autograder.grading import error_result, grade_submission
-from autograder.memo import TrainingMemo
 from autograder.inputs import ClassInputs, Student, read_inputs
+from autograder.memo import TrainingMemo
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
 from autograder.sandbox.worker import SandboxWorker, preimport_modules

@@ -71,8 +71,14 @@ def test_a_failed_training_is_trained_again_and_a_clean_one_is_not():
     assert memo.train(clean, {"a": 2}, LIMITS)["loss"] == [0.5]
 
 
-def start_one_then_the_other(memo, threads):
-    """The first thread starts training (its request is in flight) before the second asks for it."""
+def two_workers_at_once(memo, reply, request):
+    """Two threads ask ``memo`` for ``request``: the first is training it (in flight, held at a gate)
+    when the second asks. Returns (the sandbox, with its call count; both replies)."""
+    gate = threading.Event()
+    sandbox = CountingSandbox(reply, delay=gate)
+    replies = []
+    threads = [threading.Thread(target=lambda: replies.append(memo.train(sandbox, request, LIMITS)))
+               for _ in range(2)]
     threads[0].start()
     for _ in range(500):
         if memo.running:
@@ -80,33 +86,22 @@ def start_one_then_the_other(memo, threads):
         time.sleep(0.01)
     threads[1].start()
     time.sleep(0.1)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    return sandbox, replies
 
 
 def test_the_same_request_in_two_workers_at_once_is_trained_once():
     memo = TrainingMemo()
-    gate = threading.Event()
-    sandbox = CountingSandbox({"type": "train_result", "loss": [0.5]}, delay=gate)
-    replies = []
-    threads = [threading.Thread(target=lambda: replies.append(memo.train(sandbox, {"a": 3}, LIMITS)))
-               for _ in range(2)]
-    start_one_then_the_other(memo, threads)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    sandbox, replies = two_workers_at_once(memo, {"type": "train_result", "loss": [0.5]}, {"a": 3})
     assert sandbox.calls == 1 and [r["loss"] for r in replies] == [[0.5], [0.5]]
 
 
 def test_a_worker_waiting_for_a_request_that_failed_elsewhere_trains_it_itself():
     memo = TrainingMemo()
-    gate = threading.Event()
-    sandbox = CountingSandbox({"type": "train_result", "error": "the training run ended with memory_limit"}, delay=gate)
-    replies = []
-    threads = [threading.Thread(target=lambda: replies.append(memo.train(sandbox, {"a": 4}, LIMITS)))
-               for _ in range(2)]
-    start_one_then_the_other(memo, threads)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    failed = {"type": "train_result", "error": "the training run ended with memory_limit"}
+    sandbox, replies = two_workers_at_once(memo, failed, {"a": 4})
     assert sandbox.calls == 2 and all(r.get("error") for r in replies) and not memo.running
 
 
