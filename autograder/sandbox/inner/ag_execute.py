@@ -27,6 +27,7 @@ import ag_describe as describe
 import ag_errors
 import ag_hooks as hooks
 import ag_keras2 as keras2
+import ag_runtime
 import ag_sites
 import ag_standins as standins
 from ag_statements import statements
@@ -238,8 +239,8 @@ def run(job, namespace, channel_fd):
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     # The runner's modules stay referenced here but are no longer importable by name from student code.
     # (ag_datasets stays: the hooks read its LOADED list.)
-    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_sites", "ag_standins",
-                 "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors"):
+    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_runtime", "ag_sites",
+                 "ag_standins", "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors"):
         sys.modules.pop(name, None)
     sys.argv = [job.get("filename") or "submission"]
     stop = False
@@ -334,6 +335,7 @@ def main_child(job, data, channel_fd):
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": job.get("filename")}
     namespace.update(data)
     started = time.monotonic()
+    ag_runtime.skip_graph_rewrites()
     try:
         run(job, namespace, channel_fd)
     finally:

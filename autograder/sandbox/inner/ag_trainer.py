@@ -12,6 +12,7 @@ import numpy as np
 # runner's folder (the process isolation), and importing once serves every child.
 import ag_graphfit
 import ag_insight
+import ag_runtime
 
 SAFE_MODULE_PREFIXES = ("keras",)
 
@@ -86,12 +87,7 @@ def train(request):
     settings = request["settings"]
     rebuild = request["rebuild"]
     keras.utils.set_random_seed(settings.get("seed", 0))
-    try:  # Grappler's graph rewrites cost more than they save on a model this small; results are the same.
-        import tensorflow as tf
-
-        tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
-    except Exception:
-        pass
+    ag_runtime.skip_graph_rewrites()
     model = rebuild_model(keras, rebuild)
     optimizer = "adam"
     if rebuild.get("optimizer"):
