@@ -8,20 +8,23 @@ tests/cheats/ (correct, wrong, failing and slow submissions):
   floor       the grader's brief training alone, in warm workers (--jobs of them in parallel, as in the
               batch): the least a submission can cost, since every model is retrained briefly
   grader      ``autograder grade CORPUS --jobs J`` (fresh output folder: nothing reused), wall time,
-              per-submission cost, and peak memory of each worker's process tree (RSS, and PSS, which
-              counts pages shared by forked children once)
+              per-submission cost, and peak RSS of each worker's process tree (read from ``statm``,
+              which costs the run next to nothing)
   nbconvert   ``jupyter nbconvert --to notebook --execute`` of every notebook, J at a time, with a first
               cell defining input_dim/X_train/y_train/X_test/y_test from the assignment's data.npz
               (what nbgrader / Otter-Grader do)
-  memory      peak RSS (and PSS) of the grader's whole process tree during each grader run, sampled every
-              0.25 s; then (--growth N) one warm worker grades N mixed submissions in a row and the RSS of
-              its process tree is read after each (between jobs: bwrap + the zygote), 1st vs Nth
+  memory      peak RSS of the grader's whole process tree during the timed run, sampled every 0.25 s;
+              with --pss-run (the default) a second, untimed grader run samples PSS too (which counts
+              pages shared by forked children once; reading it slows the run it samples); then
+              (--growth N) one warm worker grades N mixed submissions in a row and the RSS of its
+              process tree is read after each (between jobs: bwrap + the zygote), 1st vs Nth
 
 With --distinct no two notebooks share a model, so the batch's reuse of equal trainings (autograder/memo.py:
 a class that kept the course's template trains it once) never applies.
 
 Usage: .venv/bin/python bench/bulk.py [--n 40] [--jobs 2] [--class standard|mixed|both] [--growth 40]
-                                      [--floor-runs 0] [--skip-nbconvert] [--keep] [--distinct] [--grader CMD]
+                                      [--floor-runs 0] [--no-pss-run] [--skip-nbconvert] [--keep] [--distinct]
+                                      [--grader CMD]
 """
 from __future__ import annotations
 
@@ -154,13 +157,22 @@ def _tree(pid: int, children: dict[int, list[int]]) -> list[int]:
     return out
 
 
-def _memory_kb(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of one process in kB; zeros when it is gone."""
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _memory_kb(pid: int, pss: bool = True) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; zeros when it is gone. Without ``pss`` only RSS, from ``statm``
+    (PSS is then 0): reading ``smaps_rollup`` walks the process's page tables under its memory-map lock,
+    ~8 ms for a 630 MB zygote, which, sampled every 0.25 s over a batch's processes, costs the very run it
+    measures about a fifth of a core and stalls its page faults."""
     try:
+        if not pss:
+            with open(f"/proc/{pid}/statm") as fh:
+                return int(fh.read().split()[1]) * PAGE_KB, 0
         with open(f"/proc/{pid}/smaps_rollup") as fh:
             fields = dict(line.split(":", 1) for line in fh if ":" in line)
         return int(fields["Rss"].split()[0]), int(fields["Pss"].split()[0])
-    except (OSError, KeyError, ValueError):
+    except (OSError, KeyError, ValueError, IndexError):
         return 0, 0
 
 
@@ -168,9 +180,9 @@ class TreeSampler(threading.Thread):
     """Samples, every ``interval`` s, the memory of each process tree under ``root``'s direct children
     (each is one worker: bwrap, the warm zygote and its job children) and of ``root`` itself."""
 
-    def __init__(self, root: int, interval: float = 0.25):
+    def __init__(self, root: int, interval: float = 0.25, pss: bool = False):
         super().__init__(daemon=True)
-        self.root, self.interval = root, interval
+        self.root, self.interval, self.pss = root, interval, pss
         self.peaks: dict[int, tuple[int, int]] = {}
         self.root_peak = 0
         self.tree_peak = (0, 0)
@@ -180,14 +192,15 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         while not self.stop_event.is_set():
             children = _children_map()
-            self.root_peak = max(self.root_peak, _memory_kb(self.root)[0])
-            whole = [_memory_kb(pid) for pid in _tree(self.root, children)]
+            memory = {pid: _memory_kb(pid, self.pss) for pid in _tree(self.root, children)}
+            self.root_peak = max(self.root_peak, memory.get(self.root, (0, 0))[0])
+            whole = list(memory.values())
             self.tree_peak = (max(self.tree_peak[0], sum(r for r, _ in whole)),
                               max(self.tree_peak[1], sum(p for _, p in whole)))
             for child in children.get(self.root, []):
                 rss = pss = 0
                 for pid in _tree(child, children):
-                    r, p = _memory_kb(pid)
+                    r, p = memory.get(pid, (0, 0))
                     rss, pss = rss + r, pss + p
                 old = self.peaks.get(child, (0, 0))
                 self.peaks[child] = (max(old[0], rss), max(old[1], pss))
@@ -220,11 +233,13 @@ def measure_floor(jobs: int, runs: int) -> list[float]:
     return times
 
 
-def measure_grader(corpus: Path, out: Path, jobs: int, grader: list[str]) -> dict:
+def measure_grader(corpus: Path, out: Path, jobs: int, grader: list[str], pss: bool = False) -> dict:
+    """One ``autograder grade`` run, its wall time and its memory; ``pss``: PSS sampled too (slower: for
+    an untimed memory run)."""
     cmd = [*grader, "grade", str(corpus), "--out", str(out), "--jobs", str(jobs), "--force"]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(proc.pid)
+    sampler = TreeSampler(proc.pid, pss=pss)
     sampler.start()
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
@@ -300,14 +315,19 @@ def report_grader(label: str, graded: dict, floor_s: float | None, jobs: int) ->
     if floor_s:
         print(f"  = {per_sub / floor_s:.2f}x (per submission) and {throughput_cost / floor_s:.2f}x (incl. start-up) "
               f"the grader's brief training alone ({floor_s:.2f} s)")
+    report_memory(graded)
+
+
+def report_memory(graded: dict) -> None:
+    """Peak memory of each worker's process tree, of the grader, and of the whole tree (PSS when sampled)."""
+    pss_of = lambda kb: f" (PSS {kb / 1024:.0f} MB)" if kb else ""
     workers = [(pid, peak) for pid, peak in sorted(graded["peaks"].items()) if peak[0] >= 50 * 1024]  # not probes
     for number, (pid, (rss, pss)) in enumerate(workers, start=1):
-        print(f"  worker {number} (pid {pid}): peak RSS of its process tree {rss / 1024:.0f} MB "
-              f"(PSS {pss / 1024:.0f} MB)")
+        print(f"  worker {number} (pid {pid}): peak RSS of its process tree {rss / 1024:.0f} MB{pss_of(pss)}")
     print(f"  grader process itself: peak RSS {graded['root_peak'] / 1024:.0f} MB", flush=True)
     rss, pss = graded["tree_peak"]
-    print(f"  whole process tree (grader + workers + jobs): peak RSS {rss / 1024:.0f} MB "
-          f"(PSS {pss / 1024:.0f} MB: pages shared by forked children counted once)", flush=True)
+    print(f"  whole process tree (grader + workers + jobs): peak RSS {rss / 1024:.0f} MB"
+          + (f" (PSS {pss / 1024:.0f} MB: pages shared by forked children counted once)" if pss else ""), flush=True)
 
 
 def main() -> None:
@@ -320,6 +340,8 @@ def main() -> None:
     parser.add_argument("--floor-runs", type=int, default=0,
                         help="timed brief trainings per worker before/after the grader (0: skip; goal 2 is "
                              "bench/floor.py)")
+    parser.add_argument("--pss-run", action=argparse.BooleanOptionalAction, default=True,
+                        help="grade each class a second time, untimed, sampling PSS as well as RSS")
     parser.add_argument("--skip-nbconvert", action="store_true", help="measure the grader only")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and outputs")
     parser.add_argument("--distinct", action="store_true",
@@ -349,6 +371,11 @@ def main() -> None:
         else:
             graded = measure_grader(corpus, work / kind / "out", args.jobs, shlex.split(args.grader))
         report_grader(kind, graded, floor_s, args.jobs)
+        if args.pss_run:  # PSS costs the run it samples (see _memory_kb): a second run, for memory only
+            memory = measure_grader(corpus, work / kind / "out-pss", args.jobs, shlex.split(args.grader), pss=True)
+            print(f"  memory run (the same batch again, untimed: {memory['wall']:.1f} s with PSS sampled "
+                  f"every 0.25 s):")
+            report_memory(memory)
         if not args.skip_nbconvert:
             wall, each, failed = measure_nbconvert(baseline, args.jobs)
             print(f"nbconvert --execute ({kind}), {args.jobs} at a time: {wall:.1f} s wall "
