@@ -24,6 +24,7 @@ from autograder.grading import error_result, grade_submission
 from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.memo import TrainingMemo
 from autograder.render import write_run_outputs, write_submission_outputs
+from autograder.render_process import Renderer
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
 from autograder.sandbox.worker import SandboxWorker, preimport_modules
 from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
@@ -51,6 +52,8 @@ class BatchOptions:
     """Write ``similarity.html/.md/.json`` (issue 15) beside the summary; ``--no-similarity`` turns it off."""
     insight: bool = True
     """Train each graded model's unregularized twin (the regularization insight); ``--no-insight`` turns it off."""
+    render_apart: bool = True
+    """Render the reports in a separate low-priority process when there are two or more to grade."""
 
 
 class Progress(Protocol):
@@ -172,6 +175,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
         progress.planned(len(subs), len(work.cached))
     results: list[GradeResult] = []
     lock = threading.Lock()
+    runnable = [sub for sub in work.to_grade if sub.load_error is None]
 
     def finish(result: GradeResult, cached: bool = False) -> None:
         if not cached and store is not None:
@@ -180,7 +184,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             except Exception as exc:  # a full disk must not stop the other submissions
                 _warn(f"could not store the result of {result.id}: {exc}")
         try:
-            write_outputs(result, out)
+            renderer.call(write_outputs, result, out)
         except Exception as exc:
             _warn(f"could not write the reports of {result.id}: {type(exc).__name__}: {exc}")
         with lock:
@@ -190,7 +194,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             if progress:
                 progress.finished(result, cached)
 
-    runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    renderer = Renderer(apart=options.render_apart and len(runnable) >= 2)
     writer = OutputWriter(finish)
     if options.scheduler and runnable:
         from autograder.cluster import start_on_cluster  # the optional dask extra
@@ -210,9 +214,12 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     for thread in threads:
         thread.join()
     writer.close()
-    write_run_files(results, assignment, out, students or {})
-    if options.similarity:
-        write_similarity_files(subs, results, assignment, out, options.lang)
+    try:
+        renderer.call(write_run_files, results, assignment, out, students or {})
+        if options.similarity:
+            renderer.call(write_similarity_files, subs, results, assignment, out, options.lang)
+    finally:
+        renderer.close()
     if store is not None:
         store.finish_run(run_id)
         store.close()
