@@ -6,9 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps grade test test-fast bench clean lock
+.PHONY: setup system-deps bytecode grade test test-fast bench clean lock
 
-setup: system-deps $(STAMP)
+setup: system-deps $(STAMP) bytecode
+
+# The checkout's own modules, compiled once: every grader, worker and render process reads them instead of
+# compiling ~12k lines again (0.25 s of CPU each where PYTHONDONTWRITEBYTECODE is set, as on CI images).
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q -j 0 autograder
 
 # System packages: bubblewrap (sandbox) and Chromium (report screenshots in tests).
 # Best effort: installed with apt-get when we are root on Debian/Ubuntu; otherwise the grader
