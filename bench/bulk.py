@@ -13,6 +13,9 @@ tests/cheats/ (correct, wrong, failing and slow submissions):
   nbconvert   ``jupyter nbconvert --to notebook --execute`` of every notebook, J at a time, with a first
               cell defining input_dim/X_train/y_train/X_test/y_test from the assignment's data.npz
               (what nbgrader / Otter-Grader do)
+  machine     for the grader and nbconvert phases: the CPU time of the process tree and the share of the
+              machine's time the hypervisor stole (a shared VM's steal moves wall times by +-15% from one
+              minute to the next; the speed-up is also given in CPU time, which steal does not inflate)
   memory      peak RSS of the grader's whole process tree during the timed run, sampled every 0.25 s;
               with --pss-run (the default) a second, untimed grader run samples PSS too (which counts
               pages shared by forked children once; reading it slows the run it samples); then
@@ -237,6 +240,7 @@ def measure_grader(corpus: Path, out: Path, jobs: int, grader: list[str], pss: b
     """One ``autograder grade`` run, its wall time and its memory; ``pss``: PSS sampled too (slower: for
     an untimed memory run)."""
     cmd = [*grader, "grade", str(corpus), "--out", str(out), "--jobs", str(jobs), "--force"]
+    machine = Machine()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeSampler(proc.pid, pss=pss)
@@ -249,10 +253,10 @@ def measure_grader(corpus: Path, out: Path, jobs: int, grader: list[str], pss: b
         raise SystemExit(f"grader failed ({proc.returncode}):\n{stderr[-3000:]}")
     results = [json.loads(p.read_text()) for p in out.glob("*/result.json")]
     return {"wall": wall, "results": results, "peaks": sampler.peaks, "root_peak": sampler.root_peak,
-            "tree_peak": sampler.tree_peak}
+            "tree_peak": sampler.tree_peak, "machine": machine.done()}
 
 
-def measure_nbconvert(baseline: Path, jobs: int) -> tuple[float, list[float], int]:
+def measure_nbconvert(baseline: Path, jobs: int) -> tuple[float, list[float], int, dict]:
     jupyter = str(Path(sys.executable).parent / "jupyter")
     executed = baseline / "executed"
     executed.mkdir()
@@ -265,11 +269,41 @@ def measure_nbconvert(baseline: Path, jobs: int) -> tuple[float, list[float], in
                               capture_output=True, text=True)
         return time.perf_counter() - started, proc.returncode
 
+    machine = Machine()
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:
         runs = list(pool.map(run, notebooks))
     wall = time.perf_counter() - started
-    return wall, [t for t, _ in runs], sum(1 for _, code in runs if code != 0)
+    return wall, [t for t, _ in runs], sum(1 for _, code in runs if code != 0), machine.done()
+
+
+class Machine:
+    """What the machine gave one phase, from ``/proc/stat``: the CPU time all its cores spent busy (user,
+    nice, system, irq; the bench's phases run alone on the machine, so this is the phase's own work, short-
+    lived sandbox jobs included, which per-process accounting loses when a sandbox is killed) and the share
+    of the machine's time the hypervisor stole. Steal changes from minute to minute on a shared VM and moves
+    wall times of identical runs by +-15%; the CPU-time ratio does not count it."""
+
+    def __init__(self):
+        self.start = self._stat()
+
+    @staticmethod
+    def _stat() -> tuple[int, int, int]:
+        try:
+            f = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+        except (OSError, ValueError):
+            return 0, 0, 0
+        user, nice, system, idle, iowait, irq, softirq, steal = f + [0] * (8 - len(f))
+        return user + nice + system + irq + softirq, sum(f), steal
+
+    def done(self) -> dict:
+        busy, total, steal = (b - a for a, b in zip(self.start, self._stat()))
+        tick = os.sysconf("SC_CLK_TCK")
+        return {"cpu": busy / tick, "steal": steal / total if total else 0.0}
+
+
+def machine_line(m: dict) -> str:
+    return f"{m['cpu']:.1f} s CPU (all cores, busy); hypervisor steal {100 * m['steal']:.0f}% of the machine's time"
 
 
 def load_average() -> str:
@@ -312,6 +346,7 @@ def report_grader(label: str, graded: dict, floor_s: float | None, jobs: int) ->
           f"median {statistics.median(elapsed) if elapsed else 0:.2f} s, max {max(elapsed, default=0):.2f} s")
     throughput_cost = graded["wall"] * jobs / max(1, n_results)
     print(f"  worker-time per submission incl. start-up and tail (wall x jobs / n): {throughput_cost:.2f} s")
+    print(f"  machine: {machine_line(graded['machine'])}")
     if floor_s:
         print(f"  = {per_sub / floor_s:.2f}x (per submission) and {throughput_cost / floor_s:.2f}x (incl. start-up) "
               f"the grader's brief training alone ({floor_s:.2f} s)")
@@ -377,11 +412,14 @@ def main() -> None:
                   f"every 0.25 s):")
             report_memory(memory)
         if not args.skip_nbconvert:
-            wall, each, failed = measure_nbconvert(baseline, args.jobs)
+            wall, each, failed, machine = measure_nbconvert(baseline, args.jobs)
             print(f"nbconvert --execute ({kind}), {args.jobs} at a time: {wall:.1f} s wall "
                   f"(median {statistics.median(each):.1f} s per notebook; {failed} exited non-zero)")
+            print(f"  machine: {machine_line(machine)}")
             ratios[kind] = wall / graded["wall"]
-            print(f"speed-up ({kind}): {ratios[kind]:.1f}x (nbconvert wall / grader wall; goal >= 10x)", flush=True)
+            cpu_ratio = machine["cpu"] / graded["machine"]["cpu"] if graded["machine"]["cpu"] else 0.0
+            print(f"speed-up ({kind}): {ratios[kind]:.1f}x (nbconvert wall / grader wall; goal >= 10x); "
+                  f"{cpu_ratio:.1f}x in CPU time", flush=True)
     if args.growth:
         corpus = work / classes[-1] / "corpus"
         rows = measure_growth(corpus, args.growth)
