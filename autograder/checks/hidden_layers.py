@@ -1,5 +1,5 @@
 """Check ``hidden_layers``: exactly two hidden Dense layers, each with a non-linear activation."""
-from autograder.checks.architecture import LINEAR, hidden_dense
+from autograder.checks.architecture import LINEAR, hidden_dense, output_dense
 from autograder.checks.base import Evidence, Finding, layer_params
 
 
@@ -11,7 +11,7 @@ def hidden_layers(ev: Evidence) -> Finding:
     fakes = [l for l in spec.layers if l.class_name == "Dense" and not l.builtin]
     if len(hidden) != expected:
         key = "hidden_layers.too_few" if len(hidden) < expected else "hidden_layers.too_many"
-        params = {"expected": expected, "found": len(hidden), "units": units}
+        params = {"expected": expected, "found": len(hidden), "units": units, "output": output_code(spec)}
         if fakes:
             params["fake"] = fakes[0].name
             key = "hidden_layers.not_keras_dense"
@@ -23,3 +23,14 @@ def hidden_layers(ev: Evidence) -> Finding:
                            hint="hidden_layers.hint_linear")
     acts = ", ".join(f"{u.activation}" for u in hidden)
     return Finding("pass", "hidden_layers.ok", {"expected": expected, "units": units, "activations": acts})
+
+
+def output_code(spec) -> str:
+    """The model's own output layer as code for the hint (a 10-class softmax student is not told to end in
+    one sigmoid unit); the reference's output when the model has none."""
+    use = output_dense(spec)
+    if use is None:
+        return "Dense(1, activation='sigmoid')"
+    if use.activation in LINEAR:
+        return f"Dense({use.layer.units})"
+    return f"Dense({use.layer.units}, activation='{use.activation}')"

@@ -45,3 +45,13 @@ def test_student_defined_dense_is_not_keras_dense():
 def test_leaky_relu_layer_after_dense_counts_as_nonlinear():
     f = run(model(dense(activation=None), layer("LeakyReLU"), dropout(), dense(), dropout(), output()))
     assert f.status == "pass" and "leaky_relu" in f.params["activations"]
+
+
+def test_too_many_hint_ends_in_the_students_own_output_layer():
+    multiclass = model(dense(800), dropout(), dense(400), dropout(), dense(200), dropout(), output(10, "softmax"),
+                       loss="categorical_crossentropy")
+    assert run(multiclass).params["output"] == "Dense(10, activation='softmax')"
+    logits = model(dense(), dropout(), dense(), dropout(), dense(32), dropout(), output(10, None))
+    assert run(logits).params["output"] == "Dense(10)"
+    assert run(model(dense(), dropout(), dense(), dropout(), dense(32), dropout(), output())).params["output"] == \
+        "Dense(1, activation='sigmoid')"
