@@ -240,7 +240,8 @@ def run(job, namespace, channel_fd):
     # The runner's modules stay referenced here but are no longer importable by name from student code.
     # (ag_datasets stays: the hooks read its LOADED list.)
     for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_runtime", "ag_sites",
-                 "ag_standins", "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors"):
+                 "ag_standins", "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors",
+                 "ag_evidence"):
         sys.modules.pop(name, None)
     sys.argv = [job.get("filename") or "submission"]
     stop = False
@@ -303,6 +304,7 @@ def install_environment(job, sites, state):
     cache = os.path.join(os.getcwd(), ".keras")  # the job's own writable folder
     tempfile.tempdir = None  # the warm worker cached /tmp (read-only) before TMPDIR named the job's folder
     datasets.install(job.get("keras_datasets"), cache, sites, state["downloads"])
+    hooks.evidence.install(sites, datasets.DatasetUnavailable)
     return finder
 
 

@@ -19,6 +19,7 @@ import keras
 
 import ag_datasets as datasets  # records what keras.datasets loaders returned
 import ag_describe as describe
+import ag_evidence as evidence  # callbacks, image generators and pretrained bases (the unit's other exercises)
 import ag_sample as sample
 
 
@@ -257,6 +258,8 @@ class Tracker:
             "fits": self.fits.get(idx, [])[-20:],
             "created_at": self.sites.get(id(model)),
             "serialized": None,
+            "bases": evidence.bases_in(model),
+            "generators": evidence.generators(),
         }
         if kind in ("sequential", "functional"):
             try:
@@ -320,6 +323,7 @@ def install(tracker: Tracker):
         finally:
             try:
                 record["optimizer"] = describe.describe_optimizer(getattr(self, "optimizer", None))
+                record["bases"] = evidence.bases_in(self)  # trainable as compiled
             except Exception:
                 pass
             tracker.compiled(self, record)
@@ -337,6 +341,11 @@ def install(tracker: Tracker):
                   if isinstance(bound.get("validation_split"), (int, float)) else None,
                   "has_validation_data": bound.get("validation_data") is not None,
                   "epochs_run": None, "loss": [], "error": None, "site": tracker.student_site(), "called": True}
+        try:
+            record["callbacks"] = evidence.describe_callbacks(bound.get("callbacks"))
+            record["generator"] = evidence.describe_flow(bound.get("x"))
+        except Exception:
+            pass
         try:
             record["data"] = tracker.fit_data(tracker.index_of(self), bound.get("x"), bound.get("y"))
         except Exception:

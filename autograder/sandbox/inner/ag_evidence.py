@@ -1,0 +1,257 @@
+"""Evidence for the unit's other exercises, recorded in the sandboxed child as plain JSON: the callbacks each
+``fit`` received, the ``ImageDataGenerator``s and whether their ``flow`` fed a ``fit``, and the
+``keras.applications`` bases (network, ``include_top``, weights asked for and loaded, trainable at compile).
+
+Pretrained weights are downloads: ``ag_datasets`` serves them from the instructor's folder (``models/`` as in
+Keras' cache). When they are not there the base is built again with random weights, so the model can still be
+graded; the refused download stays in the run's records and the report says so in its environment section.
+"""
+from __future__ import annotations
+
+# Bound at import, before any student code: patching ``builtins`` later cannot change what this module calls.
+from builtins import (  # noqa: A004
+    bool, dict, float, getattr, id, int, isinstance, len, list, str, tuple, type,
+)
+
+import inspect
+import sys
+
+MAX_RECORDS = 20
+CALLBACK_SETTINGS = ("monitor", "patience", "restore_best_weights", "min_delta", "mode", "baseline",
+                     "start_from_epoch", "factor", "save_best_only", "filepath")
+TRANSFORMS = {
+    # ImageDataGenerator argument -> (transform kind, the value that means "no transform")
+    "rotation_range": ("rotation", 0),
+    "width_shift_range": ("width_shift", 0.0),
+    "height_shift_range": ("height_shift", 0.0),
+    "shear_range": ("shear", 0.0),
+    "zoom_range": ("zoom", 0.0),
+    "channel_shift_range": ("channel_shift", 0.0),
+    "brightness_range": ("brightness", None),
+    "horizontal_flip": ("horizontal_flip", False),
+    "vertical_flip": ("vertical_flip", False),
+}
+GENERATORS: list = []
+"""[{"index", "transforms", "settings", "site", "flows"}] per ImageDataGenerator built (in order)."""
+BASES: list = []
+"""[{"network", "include_top", "weights", "loaded", "pooling", "input_shape", "site"}] per application built."""
+_generator_index: dict = {}  # id(generator) -> its position in GENERATORS
+_base_models: list = []  # the base models themselves (strong refs keep ids unique), parallel to BASES
+
+
+def plain(value):
+    """A setting as JSON-safe data (numbers, strings, booleans, short lists), else its type's name."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value if not isinstance(value, str) else value[:200]
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+    if hasattr_safe(value, "item") and getattr(value, "shape", None) == ():
+        return plain(value.item())
+    if isinstance(value, (list, tuple)) and len(value) <= 8:
+        return [plain(v) for v in value]
+    return type(value).__name__
+
+
+def hasattr_safe(value, name):
+    try:
+        getattr(value, name)
+        return True
+    except Exception:
+        return False
+
+
+# -- callbacks -------------------------------------------------------------------------------------------
+def describe_callbacks(callbacks):
+    """The callbacks given to one ``fit``, each as {class_name, builtin, settings} (at most 20)."""
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        callbacks = [callbacks]
+    out = []
+    for callback in list(callbacks)[:MAX_RECORDS]:
+        klass = type(callback)
+        module = getattr(klass, "__module__", "") or ""
+        settings = {}
+        for name in CALLBACK_SETTINGS:
+            try:
+                if name in vars(callback):
+                    settings[name] = plain(vars(callback)[name])
+            except TypeError:
+                break
+        out.append({"class_name": klass.__name__[:80], "builtin": module.startswith("keras"), "settings": settings})
+    return out
+
+
+# -- ImageDataGenerator -----------------------------------------------------------------------------------
+def transforms_of(generator):
+    """The random transforms an ImageDataGenerator applies, by kind, and their settings."""
+    kinds, settings = [], {}
+    for argument, (kind, none) in TRANSFORMS.items():
+        value = getattr(generator, argument, None)
+        if argument == "zoom_range":  # kept as [lower, upper]; [1, 1] is no zoom
+            try:
+                value = [float(v) for v in value]
+                active = value != [1.0, 1.0]
+            except (TypeError, ValueError):
+                active = False
+        else:
+            try:
+                active = value is not None and value != none and bool(value)
+            except Exception:  # an array-valued setting: given, so active
+                active = True
+        if active:
+            kinds.append(kind)
+            settings[argument] = plain(value)
+    return kinds, settings
+
+
+def generator_record(generator, site):
+    key = id(generator)
+    if key not in _generator_index and len(GENERATORS) < MAX_RECORDS:
+        kinds, settings = transforms_of(generator)
+        _generator_index[key] = len(GENERATORS)
+        GENERATORS.append({"index": len(GENERATORS), "transforms": kinds, "settings": settings, "site": site,
+                           "flows": 0, "_ref": generator})
+    position = _generator_index.get(key)
+    return GENERATORS[position] if position is not None else None
+
+
+def describe_flow(x):
+    """What fed a ``fit`` when ``x`` came from an ImageDataGenerator's ``flow``: {generator, transforms}."""
+    generator = getattr(x, "image_data_generator", None) if x is not None else None
+    if generator is None:
+        return None
+    record = generator_record(generator, None)
+    if record is not None:
+        record["flows"] += 1
+    kinds, settings = transforms_of(generator)  # as set when fit ran (the student may change it after)
+    return {"generator": record["index"] if record else None, "iterator": type(x).__name__[:80],
+            "transforms": kinds, "settings": settings}
+
+
+def generators():
+    """The generators built, without their objects."""
+    return [{k: v for k, v in record.items() if not k.startswith("_")} for record in GENERATORS]
+
+
+# -- keras.applications -------------------------------------------------------------------------------------
+def weights_asked(value):
+    if value is None or value == "imagenet":
+        return value
+    return "file" if isinstance(value, str) else type(value).__name__
+
+
+def all_layers(model, depth=0):
+    """Every layer of ``model``, nested models included (and the nested models themselves)."""
+    found = []
+    for layer in list(getattr(model, "layers", []) or [])[:2000]:
+        found.append(layer)
+        if depth < 4 and getattr(layer, "layers", None):
+            found.extend(all_layers(layer, depth + 1))
+    return found
+
+
+def bases_in(model):
+    """The applications built so far that ``model`` contains (as a nested model, or by its layers), each with
+    whether it was trainable now: ``trainable`` (its own flag) and ``trainable_weights`` (how many)."""
+    try:
+        inside = {id(layer) for layer in all_layers(model)}
+    except Exception:
+        return []
+    out = []
+    for record, base in zip_records():
+        layers = list(getattr(base, "layers", []) or [])
+        if id(base) not in inside and not (layers and id(layers[-1]) in inside):
+            continue
+        try:
+            weights = len(base.trainable_weights)
+        except Exception:
+            weights = None
+        out.append(dict(record, trainable=bool(getattr(base, "trainable", True)), trainable_weights=weights,
+                        nested=id(base) in inside, last_layer=str(getattr(layers[-1], "name", ""))[:120]
+                        if layers else ""))
+    return out
+
+
+def zip_records():
+    return [(BASES[i], _base_models[i]) for i in range(min(len(BASES), len(_base_models)))]
+
+
+def wrap_application(function, sites, unavailable):
+    """``function`` (VGG16, ResNet50 ...) recording its arguments; a base whose weights cannot be had
+    offline is built again with random weights (the refused download is already recorded)."""
+    signature = inspect.signature(function)
+
+    def application(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = dict(bound.arguments)
+        except TypeError:
+            return function(*args, **kwargs)
+        site = sites.site(sys._getframe(1)) if sites is not None else None
+        loaded = arguments.get("weights") is not None
+        try:
+            model = function(*args, **kwargs)
+        except unavailable:
+            if arguments.get("weights") != "imagenet":
+                raise
+            retry = dict(arguments, weights=None)
+            if retry.get("include_top") and retry.get("classes") not in (None, 1000):
+                pass  # keep the student's classes: with weights=None any number is allowed
+            model = function(**retry)
+            loaded = False
+        if len(BASES) < MAX_RECORDS:
+            shape = arguments.get("input_shape")
+            BASES.append({"index": len(BASES), "network": function.__name__[:80],
+                          "include_top": bool(arguments.get("include_top")),
+                          "weights": weights_asked(arguments.get("weights")), "loaded": loaded,
+                          "pooling": arguments.get("pooling") if isinstance(arguments.get("pooling"), str) else None,
+                          "input_shape": plain(tuple(shape)) if isinstance(shape, (list, tuple)) else None,
+                          "site": site})
+            _base_models.append(model)
+        return model
+
+    application.__name__ = function.__name__
+    application.__doc__ = function.__doc__
+    application.__signature__ = signature
+    application._ag_original = function
+    return application
+
+
+def install(sites, unavailable):
+    """Wrap every ``keras.applications`` network wherever Keras (and tf.keras) exports it, and
+    ``ImageDataGenerator.__init__``. ``unavailable`` is the exception a refused download raises."""
+    import keras
+
+    originals = {}
+    for name in dir(keras.applications):
+        value = getattr(keras.applications, name, None)
+        if name[:1].isupper() and inspect.isfunction(value) and \
+                (getattr(value, "__module__", "") or "").startswith("keras.src.applications"):
+            originals[value] = wrap_application(value, sites, unavailable)
+    for module in list(sys.modules.values()):
+        module_name = getattr(module, "__name__", "")
+        if not isinstance(module_name, str) or not module_name.startswith(("keras", "tensorflow")):
+            continue
+        try:
+            namespace = vars(module)
+        except TypeError:
+            continue
+        for name, value in list(namespace.items()):
+            if inspect.isfunction(value) and value in originals:
+                setattr(module, name, originals[value])
+    try:
+        from keras.src.legacy.preprocessing.image import ImageDataGenerator
+    except ImportError:
+        return
+    original_init = ImageDataGenerator.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        try:
+            generator_record(self, sites.site(sys._getframe(1)) if sites is not None else None)
+        except Exception:
+            pass
+
+    ImageDataGenerator.__init__ = __init__
