@@ -9,6 +9,10 @@ from typing import Any
 
 from autograder.types import (
     ENVIRONMENT_KINDS,
+    BaseSpec,
+    CallbackSpec,
+    FlowSpec,
+    GeneratorSpec,
     CompileSpec,
     DownloadAttempt,
     EnvironmentIssue,
@@ -103,7 +107,67 @@ def fit_call(raw: Any) -> FitCall | None:
         called=raw.get("called") is not False,
         data=fit_data(raw.get("data")),
         location=location(raw.get("site")),
+        callbacks=tuple(c for c in (callback(item) for item in _items(raw.get("callbacks"), 20)) if c),
+        generator=flow(raw.get("generator")),
     )
+
+
+def _items(raw: Any, limit: int) -> list[Any]:
+    return raw[:limit] if isinstance(raw, list) else []
+
+
+def _names(raw: Any, limit: int = 20) -> tuple[str, ...]:
+    return tuple(n for n in (_str(v, 40) for v in _items(raw, limit)) if n)
+
+
+def callback(raw: Any) -> CallbackSpec | None:
+    """A callback given to fit: its class and settings, validated."""
+    if not isinstance(raw, dict) or not _str(raw.get("class_name")):
+        return None
+    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+    restore = settings.get("restore_best_weights")
+    kept = tuple((str(k)[:40], v) for k, v in list(settings.items())[:12]
+                 if k not in ("monitor", "patience", "restore_best_weights")
+                 and (v is None or isinstance(v, (str, int, float, bool))))
+    return CallbackSpec(class_name=_str(raw.get("class_name"), 80), builtin=raw.get("builtin") is True,
+                        monitor=_str(settings.get("monitor"), 80), patience=_int(settings.get("patience")),
+                        restore_best_weights=restore if isinstance(restore, bool) else None, settings=kept)
+
+
+def flow(raw: Any) -> FlowSpec | None:
+    if not isinstance(raw, dict):
+        return None
+    return FlowSpec(generator=_int(raw.get("generator")), transforms=_names(raw.get("transforms")))
+
+
+def generator(raw: Any) -> GeneratorSpec | None:
+    if not isinstance(raw, dict):
+        return None
+    return GeneratorSpec(transforms=_names(raw.get("transforms")), flows=max(0, _int(raw.get("flows")) or 0),
+                         location=location(raw.get("site")))
+
+
+def base(raw: Any, at_compile: dict[int, Any]) -> BaseSpec | None:
+    """A pretrained base; whether it was trainable is taken from the compile record when there is one."""
+    if not isinstance(raw, dict) or not _str(raw.get("network")):
+        return None
+    weights = raw.get("weights")
+    compiled = at_compile.get(_int(raw.get("index")) if _int(raw.get("index")) is not None else -1)
+    trainable = None
+    if isinstance(compiled, dict):
+        trainable = (_int(compiled.get("trainable_weights")) or 0) > 0
+    return BaseSpec(network=_str(raw.get("network"), 80), include_top=raw.get("include_top") is not False,
+                    weights=_str(weights, 20) if weights in ("imagenet", None, "file") else "other",
+                    loaded=raw.get("loaded") is True,
+                    pooling=_str(raw.get("pooling"), 10) if raw.get("pooling") in ("avg", "max") else None,
+                    trainable_at_compile=trainable, last_layer=_str(raw.get("last_layer"), 120) or "",
+                    location=location(raw.get("site")))
+
+
+def bases(raw: dict[str, Any]) -> tuple[BaseSpec, ...]:
+    compile_raw = raw.get("compile") if isinstance(raw.get("compile"), dict) else {}
+    at_compile = {_int(b.get("index")): b for b in _items(compile_raw.get("bases"), 20) if isinstance(b, dict)}
+    return tuple(b for b in (base(item, at_compile) for item in _items(raw.get("bases"), 20)) if b)
 
 
 def fit_data(raw: Any) -> FitData | None:
@@ -170,6 +234,8 @@ def extract_model_spec(artifact: ExecutionArtifact) -> ModelSpec | None:
         global_names=tuple(n for n in (_str(v, 80) for v in (raw.get("global_names") or [])[:10]
                                        if isinstance(raw.get("global_names"), list)) if n and n.isidentifier()),
         index=index,
+        bases=bases(raw),
+        generators=tuple(g for g in (generator(item) for item in _items(raw.get("generators"), 20)) if g),
     )
 
 

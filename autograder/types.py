@@ -171,6 +171,59 @@ class FitData:
 
 
 @dataclass(frozen=True)
+class CallbackSpec:
+    """A callback given to a ``fit``, as its settings (``EarlyStopping`` monitoring ``val_loss`` ...)."""
+
+    class_name: str
+    builtin: bool = True
+    """True when the class comes from Keras itself."""
+    monitor: str | None = None
+    patience: int | None = None
+    restore_best_weights: bool | None = None
+    settings: tuple[tuple[str, Any], ...] = ()
+    """Its other recorded settings (``min_delta``, ``mode`` ...), as (name, value) pairs."""
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """What fed a ``fit`` when its data came from an ``ImageDataGenerator``'s ``flow``."""
+
+    generator: int | None
+    """The generator's number in ``ModelSpec.generators``."""
+    transforms: tuple[str, ...] = ()
+    """The random transforms it applied when ``fit`` ran (``rotation``, ``width_shift``, ``horizontal_flip`` ...)."""
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """An ``ImageDataGenerator`` the submission built."""
+
+    transforms: tuple[str, ...] = ()
+    flows: int = 0
+    """How many ``fit`` calls its ``flow`` fed."""
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class BaseSpec:
+    """A ``keras.applications`` network inside the graded model (transfer learning)."""
+
+    network: str
+    """The constructor called (``VGG16``, ``MobileNetV2``)."""
+    include_top: bool = True
+    weights: str | None = "imagenet"
+    """What was asked for: ``imagenet``, None (random), ``file`` (a weights file of the student's)."""
+    loaded: bool = False
+    """True when the pretrained weights were there (served offline); False: random weights were used."""
+    pooling: str | None = None
+    trainable_at_compile: bool | None = None
+    """False when no weight of the base was trainable when the model was compiled; None: never compiled."""
+    last_layer: str = ""
+    """The name of the base's last layer (where the new head starts in ``ModelSpec.layers``)."""
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
 class FitCall:
     """One call of ``fit`` in the submission (step 4 of the exercise): what was asked for and what ran."""
 
@@ -186,6 +239,9 @@ class FitCall:
     """False when the statement calling ``fit`` failed before ``fit`` ran (e.g. its data was undefined)."""
     data: FitData | None = None
     location: SourceLocation | None = None
+    callbacks: tuple[CallbackSpec, ...] = ()
+    generator: FlowSpec | None = None
+    """Set when ``x`` came from an ImageDataGenerator's ``flow``."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +267,10 @@ class ModelSpec:
     """The student's global names that referred to the model when the run ended (``modelo``)."""
     index: int | None = field(default=None, compare=False)
     """The model's number in the run's report (keys its fit sample)."""
+    bases: tuple[BaseSpec, ...] = ()
+    """The ``keras.applications`` networks inside it (transfer learning)."""
+    generators: tuple[GeneratorSpec, ...] = ()
+    """Every ``ImageDataGenerator`` the submission built, used or not."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ ISSUE_TEXT = {
     "download": ("env.download", "env.download"),
 }
 WEB_DOWNLOAD = "env.download_web"
+WEIGHTS = "env.weights"
+"""Pretrained weights of ``keras.applications`` (Keras' cache ``models/``): the base was built with random ones."""
+WEIGHTS_ORIGIN = "/keras-applications/"
 """A download outside Keras (pandas, urllib, requests): the datasets folder cannot serve it."""
 KIND_LABEL = {"missing_module": "env.kind.missing_module", "colab": "env.kind.colab",
               "missing_file": "env.kind.missing_file", "download": "env.kind.download"}
@@ -46,6 +49,8 @@ def issue_sentence(issue: EnvironmentIssue, lang: str) -> str:
     stood_in_key, error_key = ISSUE_TEXT.get(issue.kind, ("env.missing_file", "env.missing_file"))
     if issue.kind == "download" and not issue.through_keras:
         stood_in_key = error_key = WEB_DOWNLOAD
+    elif issue.kind == "download" and WEIGHTS_ORIGIN in issue.detail:
+        stood_in_key = error_key = WEIGHTS
     origin = translate("env.origin", lang, {"origin": issue.detail}) if issue.detail else ""
     return translate(stood_in_key if issue.stood_in else error_key, lang,
                      {"subject": issue.subject, "where": issue.location, "error": issue.error, "origin": origin})
