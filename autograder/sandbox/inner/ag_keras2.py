@@ -30,9 +30,12 @@ ENGINE_MODULES = ("engine", "engine.topology", "engine.training", "engine.sequen
 MOVED = {**{f"layers.{m}": ("layers",) for m in LAYER_MODULES},
          **{f"utils.{m}": ("utils",) for m in UTILS_MODULES},
          **{m: ("layers", "models", "") for m in ENGINE_MODULES},
-         "preprocessing.text": ("src.legacy.preprocessing.text",)}
+         "preprocessing.text": ("src.legacy.preprocessing.text",),
+         # ImageDataGenerator & co. left keras.preprocessing.image in Keras 3 (load_img stayed there)
+         "preprocessing.image": ("preprocessing.image", "src.legacy.preprocessing.image")}
 """Removed module (after ``keras.``) -> the Keras 3 modules (after ``keras.``) that hold its names."""
-MODERN = {"preprocessing.text": "layers.TextVectorization"}
+MODERN = {"preprocessing.text": "layers.TextVectorization",
+          "preprocessing.image": "layers (RandomRotation, RandomFlip, RandomZoom ...)"}
 """Removed modules whose names Keras 3 keeps only in a private module: the public spelling the note shows."""
 LOWERCASE_OPTIMIZERS = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta",
                         "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
