@@ -37,11 +37,11 @@ def main():
     # data-augmentation: ten classes, 32x32 RGB, 400 to train and 100 to test
     small = images(x[:500], y[:500], 32, rng)
     save(HERE / "data.npz", small[:400], y[:400].astype("int64"), small[400:], y[400:500].astype("int64"))
-    # transfer-learning: zeros against ones, 224x224 RGB as VGG16 expects, 24 to train and 8 to test
-    pick = np.flatnonzero(np.isin(y, (0, 1)))[:32]
+    # transfer-learning: zeros against ones, 224x224 RGB as VGG16 expects, 16 to train and 8 to test
+    pick = np.flatnonzero(np.isin(y, (0, 1)))[:24]
     big = images(x[pick], y[pick], 224, rng)
     target = (y[pick] == 1).astype("float32")
-    save(HERE.parent / "transfer-learning" / "data.npz", big[:24], target[:24], big[24:], target[24:])
+    save(HERE.parent / "transfer-learning" / "data.npz", big[:16], target[:16], big[16:], target[16:])
 
 
 if __name__ == "__main__":

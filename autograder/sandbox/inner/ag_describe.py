@@ -22,7 +22,7 @@ def short(text, limit=_MAX_TEXT):
 
 def jsonable(value, depth=0):
     """Best-effort conversion of a Keras config value to JSON-safe data."""
-    if depth > 12:
+    if depth > 40:  # a keras.applications base nested in a model is ~20 levels deep
         return short(repr(value), 100)
     if value is None or isinstance(value, (bool, int, str)):
         return value
