@@ -1,13 +1,15 @@
-"""Load an assignment (rubric points, rules, default data, language) from its folder."""
+"""Load an assignment (its checks as data, default data, language, limits) from its folder."""
 from __future__ import annotations
 
 import base64
 import hashlib
-import tomllib
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from autograder.assignment_file import AssignmentError, read_checks, read_toml
+from autograder.checks.base import CheckSpec
 from autograder.installed import assignments_dir
 from autograder.types import RunLimits
 
@@ -21,8 +23,8 @@ class Assignment:
     version: str
     title: str
     lang: str
-    points: dict[str, float]
-    rules: dict[str, Any]
+    checks: tuple[CheckSpec, ...]
+    """Its ``[[check]]`` tables, in order: kind, id, points, parameters."""
     run: dict[str, Any]
     training: dict[str, Any]
     data: bytes = field(repr=False)
@@ -37,6 +39,20 @@ class Assignment:
     """The ``[insight]`` section: the regularization insight's budget (``enabled = false`` turns it off)."""
 
     @property
+    def points(self) -> dict[str, float]:
+        """Check id -> points, in the assignment's order."""
+        return {c.id: c.points for c in self.checks}
+
+    @property
+    def check_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.checks)
+
+    @property
+    def rules(self) -> tuple[CheckSpec, ...]:
+        """The rules a submission is graded by: the checks as data (what reports and integrations read)."""
+        return self.checks
+
+    @property
     def max_score(self) -> float:
         return float(sum(self.points.values()))
 
@@ -48,8 +64,9 @@ class Assignment:
     def fingerprint(self) -> str:
         """Changes whenever anything that can change a grade changes."""
         digest = hashlib.sha256()
-        for part in (self.id, self.version, repr(sorted(self.points.items())), repr(sorted(self.rules.items())),
-                     repr(sorted(self.training.items()))):
+        checks = json.dumps([[c.id, c.kind, c.points, c.params, c.depends_on, c.messages] for c in self.checks],
+                            sort_keys=True, default=str)
+        for part in (self.id, self.version, checks, repr(sorted(self.training.items()))):
             digest.update(part.encode())
         digest.update(self.data)
         digest.update(repr(sorted(self.insight.items())).encode())  # the insight is in the stored results
@@ -124,17 +141,19 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         path = ASSIGNMENTS_DIR / str(name_or_path)
     if path.is_dir():
         path = path / "assignment.toml"
-    with open(path, "rb") as fh:
-        raw = tomllib.load(fh)
+    raw = read_toml(path)
+    checks = read_checks(path, raw)  # refuses a malformed file before anything runs
     folder = path.parent
-    check_run_section(raw.get("run", {}))
+    try:
+        check_run_section(raw.get("run", {}))
+    except ValueError as exc:
+        raise AssignmentError(path, "[run]", str(exc)) from None
     return Assignment(
         id=raw["id"],
         version=str(raw.get("version", "1")),
         title=raw.get("title", raw["id"]),
         lang=raw.get("lang", "es"),
-        points={k: float(v) for k, v in raw["points"].items()},
-        rules=dict(raw.get("rules", {})),
+        checks=checks,
         run=dict(raw.get("run", {})),
         training=dict(raw.get("training", {})),
         data=(folder / raw["data"]["file"]).read_bytes(),

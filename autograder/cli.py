@@ -8,6 +8,7 @@ import click
 
 from autograder import __version__
 from autograder.assignment import DEFAULT_ASSIGNMENT, load_assignment
+from autograder.assignments_command import assignments
 from autograder.integrations.commands import after_grading, min_score_exit_code, with_grade_options
 from autograder.integrations.commands import export, gradescope_results_command
 from autograder.types import GradeResult
@@ -137,6 +138,7 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
 
 main.add_command(export)
 main.add_command(gradescope_results_command)
+main.add_command(assignments)
 
 
 if __name__ == "__main__":

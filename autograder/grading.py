@@ -12,13 +12,13 @@ import numpy as np
 
 from autograder import __version__
 from autograder.assignment import Assignment
-from autograder.checks import CHECKS, Finding, run_checks, training_wanted
+from autograder.checks import Finding, run_checks, training_wanted
 from autograder.checks.architecture import output_dense, output_kind
 from autograder.checks.base import Evidence
 from autograder.checks.compiled import loss_family
 from autograder.crosscheck import cross_check, instructor_sentence
 from autograder import insight as insight_mod
-from autograder.i18n import translate
+from autograder.i18n import catalog, translate
 from autograder.diagnosis import diagnose_run
 from autograder.spec import extract_model_spec, ignored_magics, keras2_notes
 from autograder.types import (
@@ -178,13 +178,22 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
 
 def localize(findings: dict[str, Finding], assignment: Assignment, lang: str) -> tuple[CheckResult, ...]:
     results = []
-    for check in CHECKS:
+    for check in assignment.checks:
         f = findings[check.id]
-        max_points = float(assignment.points.get(check.id, 0.0))
+        max_points = float(check.points)
         hint = translate(f.hint, lang, f.params) if f.hint and f.status != "pass" else None
         results.append(CheckResult(id=check.id, status=f.status, points=max_points if f.status == "pass" else 0.0,
-                                   max_points=max_points, message=translate(f.message, lang, f.params), hint=hint))
+                                   max_points=max_points, message=translate(f.message, lang, f.params), hint=hint,
+                                   kind=check.kind, rules=dict(check.params), title=check_title(check, lang)))
     return tuple(results)
+
+
+def check_title(check, lang: str) -> str:
+    """The title its ``[[check]]`` table gives; else empty when the catalog has ``check.<id>`` (the reports
+    read it there, in their own language), else its kind's title."""
+    if check.title.get(lang):
+        return check.title[lang]
+    return "" if f"check.{check.id}" in catalog(lang) else translate(f"check_kind.{check.kind}", lang)
 
 
 def limit_params(assignment: Assignment, limits: RunLimits, detail: str, lang: str = "es") -> dict:
@@ -226,7 +235,8 @@ def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, 
     if "timeout" in params and "limit" not in params:  # callers that give only the wall-clock limit
         params = dict(params, limit=translate("error.why.wall", lang, params))
     message = translate(f"error.{kind}", lang, params)
-    findings = {c.id: Finding("skipped", "skipped.dependency", {"depends": "model_built"}) for c in CHECKS}
+    findings = {c.id: Finding("skipped", "skipped.dependency", {"depends": "model_built"})
+                for c in assignment.checks}
     findings["model_built"] = Finding("error", f"error.{kind}", params)
     return GradeResult(
         id=sub.id, assignment=assignment.id, source=sub.source, sha256=sub.sha256, status="error",
@@ -238,7 +248,7 @@ def error_result(sub: Submission, assignment: Assignment, lang: str, kind: str, 
 
 def empty_result(sub: Submission, assignment: Assignment, lang: str, started: float) -> GradeResult:
     """A submission with no code is graded, not an error: there is no model (decided), the rest is skipped."""
-    findings = run_checks(Evidence(model=None, rules=assignment.rules))
+    findings = run_checks(Evidence(model=None), assignment.checks)
     findings["model_built"] = Finding("fail", "model_built.no_code", hint="model_built.hint_no_code")
     return GradeResult(
         id=sub.id, assignment=assignment.id, source=sub.source, sha256=sub.sha256, status="graded", error=None,
@@ -278,14 +288,14 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     if mismatch is not None:  # the report contradicts the code that ran: written by the submission itself
         refused = error_result(sub, assignment, lang, "report_mismatch", {}, started, **run_extra)
         return replace(refused, error=replace(refused.error, detail=instructor_sentence(mismatch, lang)))
-    evidence = Evidence(model=spec, rules=assignment.rules)
-    findings = run_checks(evidence, only=lambda c: not c.needs_training)
+    evidence = Evidence(model=spec)
+    findings = run_checks(evidence, assignment.checks, only=lambda c: not c.needs_training)
     training = insight = None
-    if training_wanted(findings):
+    if training_wanted(findings, assignment.checks):
         training, insight = train_with_insight(sandbox, spec, artifact, assignment)
     elif spec is not None and insight_mod.sample_settings(assignment.insight) is not None:
         insight = insight_mod.skipped("not_trained")
-    findings = run_checks(replace(evidence, training=training), done=findings)
+    findings = run_checks(replace(evidence, training=training), assignment.checks, done=findings)
     checks = localize(findings, assignment, lang)
     return GradeResult(
         id=sub.id, assignment=assignment.id, source=sub.source, sha256=sub.sha256, status="graded", error=None,

@@ -32,7 +32,7 @@ DB_NAME = "results.sqlite"
 SCHEMA_VERSION = "1"
 PACKAGE = Path(__file__).resolve().parent
 GRADING_CODE = ("assignment.py", "grading.py", "loading.py", "spec.py", "types.py", "diagnosis.py", "checks/**/*.py",
-                "sandbox/**/*.py", "i18n/*")
+                "sandbox/**/*.py", "i18n/*", "assignment_file.py")
 """What decides a grade (the renderers, the CLI and the batch machinery do not)."""
 NOT_STORED_ERRORS = ("sandbox",)
 """Results that say the grader itself failed are not kept: the next run tries again."""

@@ -433,6 +433,12 @@ class CheckResult:
     max_points: float
     message: str
     hint: str | None = None
+    kind: str = ""
+    """The check's kind in the grader's vocabulary (``hidden_dense`` ...); empty in results older than kinds."""
+    rules: dict[str, Any] = field(default_factory=dict)
+    """The check's parameters as the assignment set them (what the architecture drawing reads)."""
+    title: str = ""
+    """Its title in the result's language."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checks import CHECK_IDS
+from autograder.assignment import load_assignment
+from autograder.checks.vocabulary import VOCABULARY
 from autograder.i18n import LANGUAGES, catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +43,8 @@ def dynamic_values() -> dict[str, set[str]]:
     from autograder.grading import LIMIT_OUTCOMES
 
     return {
-        "check.": set(CHECK_IDS),
+        "check.": set(load_assignment("l2-dropout").check_ids),
+        "check_kind.": set(VOCABULARY),
         "ui.status.": {"pass", "fail", "error", "skipped"},
         "ui.result.": {"graded", "error"},
         "ui.isolation.": {"bwrap", "process", "none", "kernel"},

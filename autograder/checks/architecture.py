@@ -72,16 +72,24 @@ def hidden_dense(spec: ModelSpec) -> list[DenseUse]:
     return uses[:-1] if uses else []
 
 
-def dropout_after(spec: ModelSpec, use: DenseUse) -> LayerSpec | None | str:
-    """The Dropout that follows a hidden Dense before anything else, or what stands there instead.
+def layer_after(spec: ModelSpec, use: DenseUse, wanted: str, between) -> LayerSpec | None | str:
+    """The built-in ``wanted`` layer that follows a hidden Dense, only layers of the classes ``between``
+    standing between, or what stands there instead.
 
-    Returns the Dropout layer, the class name of the layer found instead, or None at the end.
+    Returns the layer, the class name of the layer found instead, or None at the end.
     """
     for layer in spec.layers[use.position + 1:]:
-        if layer.class_name in PASS_THROUGH:
+        if layer.class_name == wanted and layer.builtin:
+            return layer
+        if layer.class_name in between:
             continue
-        return layer if is_dropout(layer) else layer.class_name
+        return layer.class_name
     return None
+
+
+def dropout_after(spec: ModelSpec, use: DenseUse) -> LayerSpec | None | str:
+    """The Dropout that follows a hidden Dense (BatchNormalization or activation layers between)."""
+    return layer_after(spec, use, "Dropout", PASS_THROUGH)
 
 
 def output_kind(use: DenseUse | None) -> str | None:

@@ -10,7 +10,8 @@ from typing import Any
 from autograder.types import SourceLocation
 
 LANGUAGES = ("es", "en")
-DEFAULTS = {"units": 64, "activation": "relu", "where": "", "dropout_where": ""}
+DEFAULTS = {"units": 64, "activation": "relu", "where": "", "dropout_where": "", "expected_layer": "Dropout",
+            "rate_min": "0", "rate_max": "1"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,3 +66,8 @@ def translate(key: str, lang: str, params: dict[str, Any] | None = None) -> str:
             value = catalog(lang).get(f"{name}.{value}", value)
         values[name] = value
     return _Formatter().vformat(template, (), values)
+
+
+def check_title(check: Any, lang: str) -> str:
+    """A check result's title: its own (an assignment may title a check), else the catalog's ``check.<id>``."""
+    return getattr(check, "title", "") or translate(f"check.{check.id}", lang)

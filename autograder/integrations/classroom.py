@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from autograder.checks.base import CheckSpec
 from autograder.integrations.feedback import check_feedback, located_checks
 from autograder.types import GradeResult
 
@@ -25,7 +26,7 @@ def overall_status(results: list[GradeResult]) -> str:
     return "pass" if all(c.status == "pass" for r in results for c in r.checks) else "fail"
 
 
-def classroom_result(results: list[GradeResult], rules: dict[str, Any], root: Path | None = None) -> dict[str, Any]:
+def classroom_result(results: list[GradeResult], rules: Sequence[CheckSpec], root: Path | None = None) -> dict[str, Any]:
     """The Classroom document for the graded submissions (usually one per repository)."""
     tests = []
     several = len(results) > 1

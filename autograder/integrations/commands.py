@@ -102,7 +102,7 @@ def gradescope_results_command(result_path: Path, out_json: Path, assignment: st
     from autograder.integrations.gradescope import failure_results, gradescope_results, write_results
     from autograder.integrations.result_file import load_result
 
-    rules: dict[str, Any] = {}
+    rules: tuple = ()
     lang = "es"
     try:
         task = load_assignment(assignment)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from autograder.i18n import translate
+from autograder.checks.base import CheckSpec
+from autograder.i18n import check_title, translate
 from autograder.integrations.locations import FileLocation, blame, locate
 from autograder.integrations.messages import say
 from autograder.types import CheckResult, GradeResult
@@ -45,7 +46,7 @@ def check_feedback(item: LocatedCheck, with_where: bool = True) -> str:
     return text
 
 
-def located_checks(result: GradeResult, rules: dict[str, Any], root: Path | None = None,
+def located_checks(result: GradeResult, rules: Sequence[CheckSpec], root: Path | None = None,
                    line_maps: dict | None = None) -> list[LocatedCheck]:
     """Every check of ``result`` in contract order; the ones that did not pass carry their location."""
     maps = line_maps if line_maps is not None else {}
@@ -53,7 +54,7 @@ def located_checks(result: GradeResult, rules: dict[str, Any], root: Path | None
     for check in result.checks:
         loc = blame(check, result, rules) if check.status != "pass" else None
         items.append(LocatedCheck(result=result, check=check, where=locate(loc, result, root, maps),
-                                  title=translate(f"check.{check.id}", result.lang)))
+                                  title=check_title(check, result.lang)))
     return items
 
 

@@ -11,8 +11,9 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
+from autograder.checks.base import CheckSpec
 from autograder.integrations.classroom import classroom_result, encode_result
 from autograder.integrations.feedback import check_feedback, located_checks, points_text
 from autograder.render import render_markdown
@@ -35,7 +36,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation_commands(results: list[GradeResult], rules: dict[str, Any], root: Path | None = None) -> list[str]:
+def annotation_commands(results: list[GradeResult], rules: Sequence[CheckSpec], root: Path | None = None) -> list[str]:
     """One ``::error`` command per check that failed (or could not be decided), in contract order."""
     commands = []
     maps: dict = {}
@@ -69,7 +70,7 @@ def set_output(path: Path, name: str, value: str) -> None:
             fh.write(f"{name}={value}\n")
 
 
-def report_to_github(results: list[GradeResult], rules: dict[str, Any], env: Mapping[str, str] | None = None,
+def report_to_github(results: list[GradeResult], rules: Sequence[CheckSpec], env: Mapping[str, str] | None = None,
                      write: Callable[[str], Any] | None = None) -> None:
     """Annotations on ``write`` (stdout by default), the summary and the ``result`` output from ``env``'s files.
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from autograder.checks.base import CheckSpec
 from autograder.diagnosis import own_errors
 from autograder.integrations.feedback import check_feedback, located_checks, where_text
 from autograder.integrations.messages import say
@@ -44,7 +45,7 @@ def _summary(result: GradeResult) -> str:
     return text if len(text) <= MAX_OUTPUT_CHARS else text[: MAX_OUTPUT_CHARS - 3] + "..."
 
 
-def gradescope_results(result: GradeResult, rules: dict[str, Any], visibility: str = "visible",
+def gradescope_results(result: GradeResult, rules: Sequence[CheckSpec], visibility: str = "visible",
                        stdout_visibility: str = "hidden") -> dict[str, Any]:
     """The results.json document for one graded submission."""
     if visibility not in VISIBILITIES or stdout_visibility not in VISIBILITIES:

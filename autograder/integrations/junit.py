@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+from autograder.checks.base import CheckSpec
 from autograder.integrations.feedback import check_feedback, located_checks
 from autograder.types import GradeResult
 
@@ -28,7 +29,7 @@ def _properties(parent: ET.Element, values: dict[str, Any]) -> None:
             ET.SubElement(props, "property", name=name, value=_clean(value))
 
 
-def _testsuite(result: GradeResult, rules: dict[str, Any], root: Path | None, maps: dict) -> ET.Element:
+def _testsuite(result: GradeResult, rules: Sequence[CheckSpec], root: Path | None, maps: dict) -> ET.Element:
     items = located_checks(result, rules, root, maps)
     counts = {status: sum(1 for i in items if i.check.status == status) for status in ("fail", "error", "skipped")}
     suite = ET.Element("testsuite", name=_clean(result.id), tests=str(len(items)), failures=str(counts["fail"]),
@@ -59,7 +60,7 @@ def _testsuite(result: GradeResult, rules: dict[str, Any], root: Path | None, ma
     return suite
 
 
-def junit_xml(results: list[GradeResult], rules: dict[str, Any], root: Path | None = None) -> bytes:
+def junit_xml(results: list[GradeResult], rules: Sequence[CheckSpec], root: Path | None = None) -> bytes:
     """The whole run as a ``testsuites`` document (UTF-8 bytes with an XML declaration)."""
     maps: dict = {}
     suites = [_testsuite(r, rules, root, maps) for r in results]
@@ -74,6 +75,6 @@ def junit_xml(results: list[GradeResult], rules: dict[str, Any], root: Path | No
     return ET.tostring(top, encoding="utf-8", xml_declaration=True)
 
 
-def write_junit(results: list[GradeResult], rules: dict[str, Any], path: Path, root: Path | None = None) -> None:
+def write_junit(results: list[GradeResult], rules: Sequence[CheckSpec], path: Path, root: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(junit_xml(results, rules, root) + b"\n")

@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass
 from json.decoder import scanstring
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from autograder.checks import CHECKS
+from autograder.checks import plan, run_one
+from autograder.checks.base import CheckSpec, Evidence
 from autograder.checks.architecture import hidden_dense, output_dense
-from autograder.checks.base import Evidence
 from autograder.types import CheckResult, GradeResult, SourceLocation
 
-RUN_BY_ID = {c.id: c.run for c in CHECKS}
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -44,33 +43,44 @@ def _first_located(layers) -> SourceLocation | None:
     return next((layer.created_at for layer in layers if layer.created_at is not None), None)
 
 
-def blame(check: CheckResult, result: GradeResult, rules: dict[str, Any]) -> SourceLocation | None:
-    """The student's line that a non-passing check is about, or None when nothing points anywhere."""
+def _declared(check: CheckResult, rules: Sequence[CheckSpec]) -> CheckSpec | None:
+    """The check as the assignment declares it (``rules``), else as its result recorded it."""
+    found = next((spec for spec in rules or () if spec.id == check.id), None)
+    if found is None and check.kind:
+        found = CheckSpec(id=check.id, kind=check.kind, points=check.max_points, params=dict(check.rules))
+    return found
+
+
+def blame(check: CheckResult, result: GradeResult, rules: Sequence[CheckSpec]) -> SourceLocation | None:
+    """The student's line that a non-passing check is about, or None when nothing points anywhere.
+
+    ``rules`` are the assignment's checks (``Assignment.rules``); the check's kind decides where to look."""
     spec = result.model
     if spec is None:
         # The student's own errors first; an environment's (or a follower) only when there is nothing else.
         ranked = sorted(result.student_errors, key=lambda e: e.environment is not None or e.follows_from is not None)
         located = [e.location for e in ranked if e.location is not None]
         return located[0] if located else None
-    if check.id in ("compiled", "trains"):
+    declared = _declared(check, rules)
+    kind = declared.kind if declared is not None else check.id
+    if kind in ("compiled", "trains"):
         # The compile call; when there is none, the end of the model's definition (compile goes after it).
         site = spec.compile.location if spec.compile else None
         return site or _first_located(reversed(spec.layers))
-    run = RUN_BY_ID.get(check.id)
-    if run is not None and check.id != "model_built":
+    if declared is not None and kind != "model_built":
         try:
-            params = run(Evidence(model=spec, rules=rules)).params
+            params = run_one(plan([declared])[0], Evidence(model=spec)).params
         except Exception:  # the check crashed when grading too; fall back to the model's first layer
             params = {}
         for key in ("dropout_where", "where"):
             if isinstance(params.get(key), SourceLocation):
                 return params[key]
-    if check.id == "hidden_layers":
+    if kind == "hidden_dense":
         hidden = hidden_dense(spec)
-        expected = int(rules.get("hidden_dense_layers", 2))
+        expected = int(declared.params.get("count", 2))
         extra = [u.layer for u in hidden[expected:]]
         return _first_located(extra) or _first_located(spec.layers)
-    if check.id == "output_layer":
+    if kind == "output_layer":
         use = output_dense(spec)
         return (use.layer.created_at if use else None) or _first_located(reversed(spec.layers))
     return _first_located(spec.layers)

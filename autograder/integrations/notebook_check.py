@@ -160,16 +160,16 @@ def check_model(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASS
     spec = describe_live_model(model, is_global) if model is not None else None
     if model is None:
         notes.append(say("kernel_no_model", lang))
-    evidence = Evidence(model=spec, rules=task.rules)
-    findings = run_checks(evidence, only=lambda c: not c.needs_training)
-    wanted = training_wanted(findings)
+    evidence = Evidence(model=spec)
+    findings = run_checks(evidence, task.checks, only=lambda c: not c.needs_training)
+    wanted = training_wanted(findings, task.checks)
     training, insight = train_with_insight(InProcessTrainer(), spec, ExecutionArtifact(outcome="completed", state={}),
                                            task) if train and wanted else (None, None)
-    findings = run_checks(replace(evidence, training=training), done=findings)
+    findings = run_checks(replace(evidence, training=training), task.checks, done=findings)
     checks = localize(findings, task, lang)
     if wanted and not train:  # skipped on request: say so instead of "the grader could not train"
         checks = tuple(replace(c, status="skipped", points=0.0, message=say("kernel_no_training", lang), hint=None)
-                       if c.id == "trains" else c for c in checks)
+                       if c.kind == "trains" else c for c in checks)
     name = notebook_name()
     return GradeResult(
         id=Path(name).stem or "notebook", assignment=task.id, source=name, sha256="", status="graded", error=None,

@@ -92,7 +92,9 @@ def result_from_dict(doc: dict[str, Any]) -> GradeResult:
         score=float(doc.get("score", 0.0)), max_score=float(doc.get("max_score", 0.0)),
         checks=tuple(CheckResult(id=c["id"], status=c["status"], points=float(c.get("points", 0.0)),
                                  max_points=float(c.get("max_points", 0.0)), message=str(c.get("message", "")),
-                                 hint=c.get("hint")) for c in doc.get("checks") or []),
+                                 hint=c.get("hint"), kind=str(c.get("kind") or ""),
+                                 rules=dict(c.get("rules") or {}), title=str(c.get("title") or ""))
+                     for c in doc.get("checks") or []),
         model=_model(doc.get("model")),
         training=TrainingResult(epochs=int(training.get("epochs", 0)), loss=_floats(training.get("loss")),
                                 val_loss=_floats(training.get("val_loss")), error=training.get("error"))

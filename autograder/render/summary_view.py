@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from autograder.checks import CHECK_IDS
-from autograder.i18n import catalog, translate
+from autograder.i18n import catalog, check_title, translate
+from autograder.render.gradebook import result_check_ids
 from autograder.render.chart import histogram
 from autograder.render.environment_view import class_environment
 from autograder.render.insight_view import class_insight
@@ -65,16 +65,18 @@ def failure_groups(results: list[GradeResult], lang: str) -> list[tuple[tuple[st
         for c in r.checks:
             if c.status in ("fail", "error"):
                 groups.setdefault((c.id, message_pattern(c.message, lang)), []).append((r, c.message))
-    return sorted(groups.items(), key=lambda item: (-len(item[1]), CHECK_IDS.index(item[0][0])
-                                                    if item[0][0] in CHECK_IDS else 99, item[0][1]))
+    order = result_check_ids(results)
+    return sorted(groups.items(), key=lambda item: (-len(item[1]), order.index(item[0][0])
+                                                    if item[0][0] in order else 99, item[0][1]))
 
 
 def common_failures(results: list[GradeResult], lang: str) -> list[dict[str, Any]]:
     """The most frequent failure messages, each with an example and links to the reports that show it."""
     out = []
+    titles = {c.id: check_title(c, lang) for r in results for c in r.checks}
     for (check_id, _), members in failure_groups(results, lang)[:MAX_FAILURES]:
         out.append({
-            "check": translate(f"check.{check_id}", lang), "id": check_id, "count": len(members),
+            "check": titles[check_id], "id": check_id, "count": len(members),
             "example": members[0][1],
             "submissions": [{"id": r.id, "href": report_href(r.id)} for r, _ in sorted(members, key=lambda m: m[0].id)],
         })
@@ -89,24 +91,25 @@ def more_failures(results: list[GradeResult], lang: str) -> str:
 def check_rates(results: list[GradeResult], lang: str) -> list[dict[str, Any]]:
     total = len(results)
     rows = []
-    for check_id in CHECK_IDS:
+    titles = {c.id: check_title(c, lang) for r in results for c in r.checks}
+    for check_id in result_check_ids(results):
         statuses = Counter(c.status for r in results for c in r.checks if c.id == check_id)
         passed = statuses.get("pass", 0)
         percent = round(100 * passed / total) if total else 0
-        rows.append({"id": check_id, "title": translate(f"check.{check_id}", lang), "passed": passed, "total": total,
+        rows.append({"id": check_id, "title": titles[check_id], "passed": passed, "total": total,
                      "percent": percent, "failed": statuses.get("fail", 0), "error": statuses.get("error", 0),
                      "skipped": statuses.get("skipped", 0), "bar": "█" * round(percent / 10) + "░" * (10 - round(percent / 10))})
     return rows
 
 
 def submission_row(r: GradeResult, lang: str) -> dict[str, Any]:
-    not_passed = [c.id for c in r.checks if c.status != "pass"]
+    not_passed = [c for c in r.checks if c.status != "pass"]
     if r.status == "error":
         tone, label = "error", translate("ui.result.error", lang)
         detail = r.error.message if r.error else ""
     elif not_passed:
         tone, label = "fail", translate("summary.row.failed", lang, {"count": len(not_passed)})
-        detail = ", ".join(translate(f"check.{c}", lang) for c in not_passed)
+        detail = ", ".join(check_title(c, lang) for c in not_passed)
     else:
         tone, label, detail = "pass", translate("summary.row.passed", lang), ""
     return {"id": r.id, "href": report_href(r.id), "md_href": quote(r.id, safe="") + "/report.md",

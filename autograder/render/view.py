@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from autograder.i18n import catalog, format_location, translate
-from autograder.render.arch_view import architecture_blocks, model_caption
+from autograder.i18n import catalog, check_title, format_location, translate
+from autograder.render.arch_view import ARCH_KINDS, architecture_blocks, model_caption
 from autograder.render.chart import line_chart
 from autograder.render.insight_view import insight_view, student_fit_view, validation_asked
 from autograder.render.environment_view import environment_view, errors_view
@@ -20,7 +20,6 @@ BANNER_ICON = {"pass": "✔", "fail": "✘", "error": "⚠"}
 OUTPUT_HEAD_LINES = 80
 OUTPUT_TAIL_LINES = 40
 OUTPUT_MAX_LINE = 400
-ARCH_CHECKS = ("hidden_layers", "l2_regularization", "dropout", "output_layer")
 
 
 def ui_labels(lang: str) -> dict[str, str]:
@@ -46,7 +45,7 @@ def banner_view(result: GradeResult, lang: str) -> dict[str, Any]:
     if result.status == "error":
         tone, headline = "error", result.error.message if result.error else translate("ui.result.error", lang)
     elif not_passed:
-        names = ", ".join(translate(f"check.{c.id}", lang) for c in not_passed)
+        names = ", ".join(check_title(c, lang) for c in not_passed)
         tone = "fail"
         headline = translate("ui.banner.some_fail", lang, {"count": len(not_passed), "total": len(result.checks),
                                                             "names": names})
@@ -64,11 +63,11 @@ def check_views(result: GradeResult, lang: str) -> list[dict[str, Any]]:
     for c in result.checks:
         lead, code = split_hint(c.hint or "")
         views.append({
-            "id": c.id, "title": translate(f"check.{c.id}", lang), "status": c.status,
+            "id": c.id, "title": check_title(c, lang), "status": c.status,
             "status_label": translate(f"ui.status.{c.status}", lang), "icon": STATUS_ICON.get(c.status, "?"),
             "points": f"{c.points:g}/{c.max_points:g}", "message": c.message, "hint": c.hint or "",
             "hint_lead": lead, "hint_code": code,
-            "see_arch": c.status == "fail" and c.id in ARCH_CHECKS and result.model is not None,
+            "see_arch": c.status == "fail" and c.kind in ARCH_KINDS and result.model is not None,
         })
     return views
 

@@ -49,3 +49,10 @@ def model(*layers, loss="binary_crossentropy", optimizer="Adam", from_logits=Fal
 
 def training(*losses):
     return TrainingResult(epochs=len(losses), loss=tuple(float(v) for v in losses))
+
+
+def l2_dropout_rules(check_id: str) -> dict:
+    """The parameters the l2-dropout assignment gives one of its checks (its ``[[check]]`` table)."""
+    from autograder.assignment import load_assignment
+
+    return next(dict(c.params) for c in load_assignment("l2-dropout").checks if c.id == check_id)

@@ -1,8 +1,8 @@
 from autograder.checks.base import Evidence
 from autograder.checks.dropout import dropout as check_dropout
-from tests.checks.factory import dense, dropout, layer, model, output
+from tests.checks.factory import dense, dropout, layer, model, output, l2_dropout_rules
 
-RULES = {"dropout_rate_min": 0.0, "dropout_rate_max": 1.0}
+RULES = l2_dropout_rules("dropout")
 
 
 def run(*layers):

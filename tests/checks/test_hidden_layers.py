@@ -1,8 +1,8 @@
 from autograder.checks.base import Evidence
 from autograder.checks.hidden_layers import hidden_layers
-from tests.checks.factory import dense, dropout, layer, model, output
+from tests.checks.factory import dense, dropout, layer, model, output, l2_dropout_rules
 
-RULES = {"hidden_dense_layers": 2}
+RULES = l2_dropout_rules("hidden_layers")
 
 
 def run(spec):

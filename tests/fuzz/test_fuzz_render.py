@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograder.assignment import load_assignment
-from autograder.checks import CHECK_IDS
 from autograder.exports import write_lms_exports
 from autograder.exports.common import FORMULA_START
 from autograder.inputs.roster import Student
@@ -42,6 +41,7 @@ FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
                                                                         HealthCheck.function_scoped_fixture],
                 derandomize=True)
 RULES = load_assignment("l2-dropout").rules
+CHECK_IDS = load_assignment("l2-dropout").check_ids
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>",
             "<a href='https://evil.example/x'>x</a>", "<link rel=stylesheet href=//evil.example/s.css>",
             "<meta http-equiv=refresh content='0;url=https://evil.example'>", "<base href=//evil.example/>",

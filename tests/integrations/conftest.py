@@ -90,8 +90,8 @@ def defective_spec() -> ModelSpec:
 def grade_spec(spec: ModelSpec | None, assignment, source: str, training: TrainingResult | None = None,
                lang: str = "es", **extra) -> GradeResult:
     """A GradeResult as the pipeline makes it, from a hand-made ModelSpec."""
-    evidence = Evidence(model=spec, rules=assignment.rules, training=training)
-    checks = localize(run_checks(evidence), assignment, lang)
+    evidence = Evidence(model=spec, training=training)
+    checks = localize(run_checks(evidence, assignment.checks), assignment, lang)
     return GradeResult(id=Path(source).stem, assignment=assignment.id, source=source, sha256="ab" * 32,
                        status="graded", error=None, score=float(sum(c.points for c in checks)),
                        max_score=assignment.max_score, checks=checks, model=spec, training=training, lang=lang,

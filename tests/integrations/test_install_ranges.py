@@ -26,6 +26,9 @@ COLAB = {
     "pandas": "2.2.3", "scikit-learn": "1.6.1", "matplotlib": "3.10.0",
 }
 """Colab's preinstalled versions (googlecolab/backend-info, pip-freeze.txt of 2026-08-19, Python 3.13.15)."""
+COLAB["jsonschema"] = "4.19.1"
+"""nbformat's own dependency, so in every Colab; the oldest of its pip-freeze.txt versions read (2023, 4.19.1) is
+the strictest test of the range. The grader validates assignment.toml with it (autograder/assignment_file.py)."""
 COLAB_PYTHON = "3.13.15"
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from urllib.parse import urlparse
 
-from autograder.checks import CHECK_IDS
+from autograder.assignment import load_assignment
 from autograder.types import (
     CheckResult,
     CompileSpec,
@@ -21,8 +21,9 @@ from autograder.types import (
     TrainingResult,
 )
 
-POINTS = {"model_built": 1.0, "hidden_layers": 2.0, "l2_regularization": 2.0, "dropout": 2.0,
-          "output_layer": 1.0, "compiled": 1.0, "trains": 1.0}
+ASSIGNMENT = load_assignment("l2-dropout")
+CHECK_IDS = ASSIGNMENT.check_ids
+POINTS = ASSIGNMENT.points
 L2 = RegularizerSpec("L2", l2=0.01)
 HINTS_WITHOUT_CODE: set[tuple[str, str]] = set()  # every hint of a failing check carries a code line
 
@@ -59,10 +60,12 @@ def checks(statuses: dict[str, str] | None = None, messages: dict[str, str] | No
            hints: dict[str, str] | None = None) -> tuple[CheckResult, ...]:
     statuses, messages, hints = statuses or {}, messages or {}, hints or {}
     out = []
-    for cid in CHECK_IDS:
+    for spec in ASSIGNMENT.checks:
+        cid = spec.id
         status = statuses.get(cid, "pass")
         out.append(CheckResult(cid, status, POINTS[cid] if status == "pass" else 0.0, POINTS[cid],
-                               messages.get(cid, f"mensaje de {cid}"), hints.get(cid)))
+                               messages.get(cid, f"mensaje de {cid}"), hints.get(cid), kind=spec.kind,
+                               rules=dict(spec.params)))
     return tuple(out)
 
 
