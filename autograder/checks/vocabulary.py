@@ -19,6 +19,12 @@ from autograder.checks.l2_regularization import kernel_regularizer
 from autograder.checks.model_built import model_built
 from autograder.checks.output_layer import OUTPUT_KINDS, output_layer
 from autograder.checks.trains import trains
+from autograder.checks.augmentation import augmentation
+from autograder.checks.early_stopping import early_stopping
+from autograder.checks.frozen_base import frozen_base
+from autograder.checks.new_head import new_head
+from autograder.checks.pretrained_base import pretrained_base
+from autograder.checks.validation import validation
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,37 @@ VOCABULARY: dict[str, Kind] = {k.name: k for k in (
          messages="compiled", native="compiled"),
     Kind("trains", trains, "its fit is reached, and the grader's brief training lowers a finite loss",
          depends_on=("model_built", "compiled"), needs_training=True, messages="trains", native="trains"),
+    # The unit's other exercises (early stopping, data augmentation, transfer learning); batch normalization
+    # is ``after_each_hidden`` with ``layer = "BatchNormalization"``.
+    Kind("early_stopping", early_stopping,
+         "a `callback` reaches the graded model's fit, monitoring a quantity that starts with `monitor_prefix`, "
+         "patience >= `patience_min`",
+         params={"callback": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+                              "description": "a Keras callback class name (EarlyStopping)"},
+                 "monitor_prefix": {"type": "string", "description": "a prefix of the monitored quantity (val_)"},
+                 "patience_min": {"type": "integer", "minimum": 0, "description": "an integer >= 0"}},
+         defaults={"callback": "EarlyStopping", "monitor_prefix": "val_", "patience_min": 1},
+         messages="early_stopping", native="early_stopping"),
+    Kind("validation", validation,
+         "the graded model's fit (the one given `callback`, else the last) validates: validation_split > 0 or "
+         "validation_data",
+         params={"callback": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+                              "description": "a Keras callback class name: its fit is the one judged"}},
+         defaults={"callback": "EarlyStopping"}, messages="validation", native="validation"),
+    Kind("augmentation", augmentation,
+         "at least `min_transforms` kinds of random image transform reach the graded model's training (Random* "
+         "layers in the model, or an ImageDataGenerator's flow feeding its fit)",
+         params={"min_transforms": {"type": "integer", "minimum": 1, "description": "an integer >= 1"}},
+         defaults={"min_transforms": 2}, messages="augmentation", native="augmentation"),
+    Kind("pretrained_base", pretrained_base,
+         "a keras.applications network inside the graded model, include_top=False, with `weights` asked for",
+         params={"weights": {"enum": ["imagenet"], "description": '"imagenet"'}},
+         defaults={"weights": "imagenet"}, messages="pretrained_base", native="pretrained_base"),
+    Kind("frozen_base", frozen_base, "the pretrained base was not trainable when the model was compiled",
+         messages="frozen_base", native="frozen_base"),
+    Kind("new_head", new_head,
+         "after the pretrained base: Flatten or global pooling, then at least one Dense before the output",
+         messages="new_head", native="new_head"),
 )}
 
 
