@@ -49,7 +49,7 @@ MALFORMED = [
     (('count = 2 ', 'count = "two" '), "[[check]] #2 (id 'hidden_layers')", "key count",
      "expected an integer >= 0 (hidden Dense layers), found 'two'"),
     (('kind = "hidden_dense"', 'kind = "hiden_dense"'), "[[check]] #2 (id 'hidden_layers')", "key kind",
-     "expected one of: after_each_hidden, compiled, hidden_dense"),
+     "expected one of: after_each_hidden, augmentation, compiled"),
     (('rate_max = 1.0 ', 'rate_mx = 1.0 '), "[[check]] #4 (id 'dropout')", "key rate_mx",
      "expected one of the keys this table may have (kind, id, points, depends_on, messages, title, layer"),
     (('kinds = ["l2"] ', 'kinds = ["l3"] '), "[[check]] #3 (id 'l2_regularization')", "key kinds[0]",
