@@ -76,7 +76,9 @@ def test_grading_against_the_readme_variant(tmp_path):
     assert "kernel_regularizer=l1(0.001)" in checks["hidden_layers"]["hint"]
     assert "usa solo regularización L2 (l2=0.01); se pedía L1." in checks["l1_regularization"]["message"]
     assert "from tensorflow.keras.regularizers import l1" in checks["l1_regularization"]["hint"]
-    assert checks["hidden_layers"]["title"] == "Tres capas ocultas" and results["referencia_l2"]["max_score"] == 10
+    rules = {c["id"]: c for c in results["referencia_l2"]["check_rules"]}
+    assert rules["hidden_layers"]["title"] == "Tres capas ocultas" and rules["hidden_layers"]["rules"]["count"] == 3
+    assert results["referencia_l2"]["max_score"] == 10
     with open(out / "grades.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["id", "score", "max_score", "status", *ids]

@@ -26,7 +26,8 @@ SCHEMA = f"autograder.state/{VERSION}"
 
 @dataclass(frozen=True)
 class Site:
-    """Where in the student's work: a notebook cell and line, or a script's file and line."""
+    """Where in the student's work: a notebook cell and line, or a script's file and line. Sparse: only the
+    fields that are known are written (``{"cell": 3, "line": 2}``)."""
 
     cell: Optional[int] = None
     line: Optional[int] = None
@@ -127,6 +128,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Frame:
+    """A student frame of a traceback: its place (sparse, as ``Site``), function name and code line."""
+
     cell: Optional[int] = None
     file: Optional[str] = None
     line: Optional[int] = None
@@ -207,6 +210,8 @@ class State:
     downloads: typing.List[Download] = field(default_factory=list)
 
 
+SPARSE = (Site, Frame)
+"""Records written with only their known fields (``conform`` leaves the others out rather than filling them)."""
 RECORDS = (Site, Regularizer, Layer, Compile, FitData, Fit, Model, Frame, Error, StandIn, Keras2Use, Download, State)
 
 
@@ -287,6 +292,8 @@ def conform(raw: Any, record=State) -> dict[str, Any]:
     for name, hint in _HINTS[record].items():
         value = raw.get(name, _MISSING)
         got = _MISSING if value is _MISSING else _conform(value, hint)
+        if record in SPARSE and (got is _MISSING or got is None):
+            continue
         out[name] = _defaults(record)[name] if got is _MISSING else got
     return out
 
