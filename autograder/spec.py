@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from autograder.sandbox.inner import ag_state
 from autograder.types import (
     ENVIRONMENT_KINDS,
     BaseSpec,
@@ -30,6 +31,23 @@ from autograder.types import (
 )
 
 SELECTION_ORDER = ("fit", "compile", "global", "construct")
+
+
+class StateVersionError(ValueError):
+    """The sandbox's runner writes another version of the state schema than this grader reads."""
+
+
+def accept_state(raw: Any) -> dict[str, Any]:
+    """The runner's report where it enters the grader: exactly the fields ``ag_state.State`` defines, each of
+    its type (else its default). A report naming another version of the schema is refused (a runner from
+    another grader version); one naming none is read as the current one (what it claims is cross-checked
+    against the code later, like every report). Field values are bounded below, as the ModelSpec is built."""
+    if not isinstance(raw, dict) or not raw:
+        return {}
+    if "schema" in raw and ag_state.version_of(raw) != ag_state.VERSION:
+        raise StateVersionError(f"the sandbox reported state schema {str(raw.get('schema'))[:60]!r}; "
+                                f"this grader reads {ag_state.SCHEMA!r}")
+    return ag_state.conform(raw)
 
 
 def _int(value: Any) -> int | None:

@@ -78,6 +78,16 @@ def _model(raw: Any) -> ModelSpec | None:
                      global_names=tuple(str(n) for n in raw.get("global_names") or ()))
 
 
+def _check_rules(doc: dict[str, Any], check_id: str) -> dict[str, Any]:
+    """A check's kind, parameters and title from ``check_rules`` (absent in results older than kinds)."""
+    for item in doc.get("check_rules") or []:
+        if isinstance(item, dict) and item.get("id") == check_id:
+            rules = item.get("rules")
+            return {"kind": str(item.get("kind") or ""), "rules": dict(rules) if isinstance(rules, dict) else {},
+                    "title": str(item.get("title") or "")}
+    return {}
+
+
 def result_from_dict(doc: dict[str, Any]) -> GradeResult:
     """The GradeResult a ``result.json`` document was written from (what it holds of it)."""
     if doc.get("schema") != SCHEMA:
@@ -92,8 +102,7 @@ def result_from_dict(doc: dict[str, Any]) -> GradeResult:
         score=float(doc.get("score", 0.0)), max_score=float(doc.get("max_score", 0.0)),
         checks=tuple(CheckResult(id=c["id"], status=c["status"], points=float(c.get("points", 0.0)),
                                  max_points=float(c.get("max_points", 0.0)), message=str(c.get("message", "")),
-                                 hint=c.get("hint"), kind=str(c.get("kind") or ""),
-                                 rules=dict(c.get("rules") or {}), title=str(c.get("title") or ""))
+                                 hint=c.get("hint"), **_check_rules(doc, c["id"]))
                      for c in doc.get("checks") or []),
         model=_model(doc.get("model")),
         training=TrainingResult(epochs=int(training.get("epochs", 0)), loss=_floats(training.get("loss")),

@@ -46,6 +46,11 @@ def layer_dict(layer: LayerSpec) -> dict[str, Any]:
     return out
 
 
+CHECK_KEYS = ("id", "status", "points", "max_points", "message", "hint")
+"""A check's keys in result.json, as the contract shows them; its kind, parameters and title go in
+``check_rules`` (what a result read back needs to draw the architecture as the assignment's rules say)."""
+
+
 def result_to_dict(result: GradeResult) -> dict[str, Any]:
     model = None
     if result.model is not None:
@@ -78,7 +83,8 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
         "error": to_plain(result.error),
         "score": result.score,
         "max_score": result.max_score,
-        "checks": [to_plain(c) for c in result.checks],
+        "checks": [{k: v for k, v in to_plain(c).items() if k in CHECK_KEYS} for c in result.checks],
+        "check_rules": [{"id": c.id, "kind": c.kind, "rules": c.rules, "title": c.title} for c in result.checks],
         "model": model,
         "training": training,
         "student_training": student_training(result.model),

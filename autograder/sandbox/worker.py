@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from autograder.sandbox import bwrap
+from autograder.spec import StateVersionError, accept_state
 from autograder.types import ExecutionArtifact, RunLimits
 
 STARTUP_TIMEOUT_S = 180.0
@@ -276,10 +277,13 @@ class SandboxWorker:
         job.setdefault("soft_deadline_s", max(1.0, limits.timeout_s - min(5.0, limits.timeout_s * 0.1)))
         job.setdefault("fit_epochs_cap", limits.fit_epochs_cap)
         reply = self.request({"op": "run", "job": job}, timeout=limits.timeout_s + 60)
-        state = reply.get("state")
+        try:
+            state = accept_state(reply.get("state"))  # the schema, validated once, where the state enters
+        except StateVersionError as exc:
+            raise WorkerError(str(exc)) from None
         return ExecutionArtifact(
             outcome=str(reply.get("outcome", "crash")),
-            state=state if isinstance(state, dict) else {},
+            state=state,
             output=str(reply.get("output", "")),
             output_dropped_bytes=int(reply.get("output_dropped_bytes", 0) or 0),
             elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),

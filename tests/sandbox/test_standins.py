@@ -11,6 +11,7 @@ INNER = Path(__file__).resolve().parents[2] / "autograder" / "sandbox" / "inner"
 sys.path.insert(0, str(INNER))
 
 import ag_sites  # noqa: E402
+import ag_state  # noqa: E402
 import ag_standins  # noqa: E402
 from ag_standins import StandIn, is_standin  # noqa: E402
 
@@ -40,15 +41,15 @@ def student(tmp_path):
 def test_a_student_import_of_a_missing_module_binds_a_stand_in_and_is_recorded(student):
     ns = student(f"import {MISSING} as sns\nsns.set(style='whitegrid')\nax = sns.heatmap([[1, 2]], annot=True)\n")
     assert is_standin(ns["sns"]) and is_standin(ns["ax"])
-    assert student.records == [{"module": MISSING, "name": MISSING, "missing": MISSING,
-                                "location": {"cell": 1, "line": 1}}]
+    assert student.records == [ag_state.new(ag_state.StandIn, module=MISSING, name=MISSING, missing=MISSING,
+                                             location={"cell": 1, "line": 1})]
 
 
 def test_from_a_missing_package_import_a_name_records_the_dotted_name_once(student):
     ns = student(f"x = 1\nfrom {MISSING}.plotting import plot_decision_regions\nplot_decision_regions(1, 2, clf=3)\n")
     assert is_standin(ns["plot_decision_regions"])
-    assert student.records == [{"module": MISSING, "name": f"{MISSING}.plotting", "missing": MISSING,
-                                "location": {"cell": 1, "line": 2}}]
+    assert student.records == [ag_state.new(ag_state.StandIn, module=MISSING, name=f"{MISSING}.plotting",
+                                             missing=MISSING, location={"cell": 1, "line": 2})]
 
 
 def test_a_missing_child_of_a_real_package_is_stood_in_and_named_by_its_full_name(student):

@@ -14,6 +14,7 @@ sys.path.insert(0, str(INNER))
 
 import ag_errors  # noqa: E402
 import ag_sites  # noqa: E402
+import ag_state  # noqa: E402
 from ag_statements import bound_names, statements  # noqa: E402
 
 SITES = ag_sites.Sites({"<cell 3>": {"cell": 3}, "tarea.py": {"file": "tarea.py"}})
@@ -92,11 +93,10 @@ def raise_in(source, filename="<cell 3>"):
 def test_a_name_error_record_carries_frames_defines_and_the_missing_name():
     exc = raise_in("x = 1\nmodel = Sequential([Dense(4)])\n")
     record = ag_errors.error_record(exc, SITES, {"cell": 3, "line": 2}, ["model"])
-    assert record == {
-        "type": "NameError", "message": "name 'Sequential' is not defined", "location": {"cell": 3, "line": 2},
-        "frames": [{"cell": 3, "line": 2, "name": "<module>", "code": "model = Sequential([Dense(4)])"}],
-        "defines": ["model"], "name": "Sequential", "download": None,
-    }
+    assert record == ag_state.new(
+        ag_state.Error, type="NameError", message="name 'Sequential' is not defined", location={"cell": 3, "line": 2},
+        frames=[{"cell": 3, "line": 2, "name": "<module>", "code": "model = Sequential([Dense(4)])"}],
+        defines=["model"], name="Sequential", download=None)
     assert "traceback" not in record
 
 

@@ -10,6 +10,8 @@ import os
 import sys
 import urllib.parse
 
+import ag_state
+
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters", "boston_housing",
             "california_housing")
 MAX_RECORDS = 100
@@ -43,8 +45,8 @@ class Server:
     def record(self, fname, origin, served):
         if len(self.records) >= MAX_RECORDS:
             return
-        self.records.append({"file": fname, "origin": origin, "served": served, "dataset": dataset_in_stack(),
-                             "location": self.sites.site(sys._getframe(2))})
+        self.records.append(ag_state.new(ag_state.Download, file=fname, origin=origin, served=served,
+                                         dataset=dataset_in_stack(), location=self.sites.site(sys._getframe(2))))
 
     def candidates(self, names, cache_subdir):
         """Paths in the instructor's folder where a file may be: under its cache subfolder, or flat."""

@@ -12,6 +12,9 @@ import sys
 
 import keras
 
+import ag_state
+from ag_state import Layer, Regularizer
+
 _MAX_TEXT = 500
 
 
@@ -115,17 +118,18 @@ def describe_regularizer(value):
         return None
     if isinstance(value, str):
         name = value.lower()
-        return {"class_name": value, "l1": 0.01 if "l1" in name else 0.0, "l2": 0.01 if "l2" in name else 0.0}
+        return ag_state.new(Regularizer, class_name=value, l1=0.01 if "l1" in name else 0.0,
+                            l2=0.01 if "l2" in name else 0.0)
     if isinstance(value, dict):
         cfg = value.get("config") or {}
-        out = {"class_name": str(value.get("class_name", "?")), "l1": 0.0, "l2": 0.0}
+        out = ag_state.new(Regularizer, class_name=str(value.get("class_name", "?")))
         for key in ("l1", "l2"):
             try:
                 out[key] = float(cfg.get(key) or 0.0)
             except (TypeError, ValueError):
                 out[key] = 0.0
         return out
-    return {"class_name": type(value).__name__, "l1": 0.0, "l2": 0.0}
+    return ag_state.new(Regularizer, class_name=type(value).__name__)
 
 
 def describe_activation(value):
@@ -141,19 +145,20 @@ def describe_layer(layer, sites):
         config = original_config(layer)
     except Exception as exc:  # a student's custom layer may not implement get_config
         config = {"error": short(exc)}
-    desc = {
-        "class_name": type(layer).__name__,
-        "module": type(layer).__module__,
-        "name": str(getattr(layer, "name", "")),
-        "builtin": is_builtin(layer),
-        "units": config.get("units") if isinstance(config.get("units"), int) else None,
-        "activation": describe_activation(config.get("activation")),
-        "kernel_regularizer": describe_regularizer(config.get("kernel_regularizer")),
-        "bias_regularizer": describe_regularizer(config.get("bias_regularizer")),
-        "activity_regularizer": describe_regularizer(config.get("activity_regularizer")),
-        "rate": config.get("rate") if isinstance(config.get("rate"), (int, float)) else None,
-        "created_at": sites.get(id(layer)),
-    }
+    desc = ag_state.new(
+        Layer,
+        class_name=type(layer).__name__,
+        module=type(layer).__module__,
+        name=str(getattr(layer, "name", "")),
+        builtin=is_builtin(layer),
+        units=config.get("units") if isinstance(config.get("units"), int) else None,
+        activation=describe_activation(config.get("activation")),
+        kernel_regularizer=describe_regularizer(config.get("kernel_regularizer")),
+        bias_regularizer=describe_regularizer(config.get("bias_regularizer")),
+        activity_regularizer=describe_regularizer(config.get("activity_regularizer")),
+        rate=config.get("rate") if isinstance(config.get("rate"), (int, float)) else None,
+        created_at=sites.get(id(layer)),
+    )
     try:
         desc["serialized"] = jsonable(keras.saving.serialize_keras_object(layer))
     except Exception:

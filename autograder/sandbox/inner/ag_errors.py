@@ -7,6 +7,8 @@ import linecache
 import re
 import traceback
 
+import ag_state
+
 MAX_FRAMES = 15
 UNDEFINED = re.compile(r"name '([^']+)' is not defined|local variable '([^']+)' referenced|"
                        r"cannot access local variable '([^']+)'")
@@ -90,12 +92,6 @@ def error_record(exc, sites, fallback, defines=()):
     location = None
     if frames:
         location = {k: v for k, v in frames[-1].items() if k in ("cell", "file", "line")}
-    return {
-        "type": type(exc).__name__,
-        "message": message_of(exc),
-        "location": location or fallback,
-        "frames": frames,
-        "defines": list(defines)[:50],
-        "name": undefined_name(exc),
-        "download": download_refused(exc),
-    }
+    return ag_state.new(ag_state.Error, type=type(exc).__name__, message=message_of(exc),
+                        location=location or fallback, frames=frames, defines=list(defines)[:50],
+                        name=undefined_name(exc), download=download_refused(exc))

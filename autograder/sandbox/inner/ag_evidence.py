@@ -16,6 +16,9 @@ from builtins import (  # noqa: A004
 import inspect
 import sys
 
+import ag_state
+from ag_state import Base, Callback, Flow, Generator
+
 MAX_RECORDS = 20
 CALLBACK_SETTINGS = ("monitor", "patience", "restore_best_weights", "min_delta", "mode", "baseline",
                      "start_from_epoch", "factor", "save_best_only", "filepath")
@@ -78,7 +81,8 @@ def describe_callbacks(callbacks):
                     settings[name] = plain(vars(callback)[name])
             except TypeError:
                 break
-        out.append({"class_name": klass.__name__[:80], "builtin": module.startswith("keras"), "settings": settings})
+        out.append(ag_state.new(Callback, class_name=klass.__name__[:80], builtin=module.startswith("keras"),
+                                settings=settings))
     return out
 
 
@@ -110,8 +114,8 @@ def generator_record(generator, site):
     if key not in _generator_index and len(GENERATORS) < MAX_RECORDS:
         kinds, settings = transforms_of(generator)
         _generator_index[key] = len(GENERATORS)
-        GENERATORS.append({"index": len(GENERATORS), "transforms": kinds, "settings": settings, "site": site,
-                           "flows": 0, "_ref": generator})
+        GENERATORS.append(dict(ag_state.new(Generator, index=len(GENERATORS), transforms=kinds, settings=settings,
+                                            site=site), _ref=generator))
     position = _generator_index.get(key)
     return GENERATORS[position] if position is not None else None
 
@@ -125,8 +129,8 @@ def describe_flow(x):
     if record is not None:
         record["flows"] += 1
     kinds, settings = transforms_of(generator)  # as set when fit ran (the student may change it after)
-    return {"generator": record["index"] if record else None, "iterator": type(x).__name__[:80],
-            "transforms": kinds, "settings": settings}
+    return ag_state.new(Flow, generator=record["index"] if record else None, iterator=type(x).__name__[:80],
+                        transforms=kinds, settings=settings)
 
 
 def generators():
@@ -169,7 +173,7 @@ def bases_in(model):
             weights = None
         out.append(dict(record, trainable=bool(getattr(base, "trainable", True)), trainable_weights=weights,
                         nested=id(base) in inside, last_layer=str(getattr(layers[-1], "name", ""))[:120]
-                        if layers else ""))
+                        if layers else ""))  # ``record`` is a Base, filled in here
     return out
 
 
@@ -203,12 +207,11 @@ def wrap_application(function, sites, unavailable):
             loaded = False
         if len(BASES) < MAX_RECORDS:
             shape = arguments.get("input_shape")
-            BASES.append({"index": len(BASES), "network": function.__name__[:80],
-                          "include_top": bool(arguments.get("include_top")),
-                          "weights": weights_asked(arguments.get("weights")), "loaded": loaded,
-                          "pooling": arguments.get("pooling") if isinstance(arguments.get("pooling"), str) else None,
-                          "input_shape": plain(tuple(shape)) if isinstance(shape, (list, tuple)) else None,
-                          "site": site})
+            BASES.append(ag_state.new(
+                Base, index=len(BASES), network=function.__name__[:80], include_top=bool(arguments.get("include_top")),
+                weights=weights_asked(arguments.get("weights")), loaded=loaded,
+                pooling=arguments.get("pooling") if isinstance(arguments.get("pooling"), str) else None,
+                input_shape=plain(tuple(shape)) if isinstance(shape, (list, tuple)) else None, site=site))
             _base_models.append(model)
         return model
 

@@ -29,6 +29,7 @@ import ag_hooks as hooks
 import ag_keras2 as keras2
 import ag_runtime
 import ag_sites
+import ag_state
 import ag_standins as standins
 from ag_statements import statements
 
@@ -131,80 +132,88 @@ def units_of(job):
     return units
 
 
-def run(job, namespace, channel_fd):
-    """Execute the job's code in ``namespace``; report state on ``channel_fd``."""
-    import keras  # already imported by the zygote: free
+class Reporter:
+    """Writes the run's state (an ``ag_state.State``) to the report channel as one JSON line; the last
+    complete line wins. Only the runner's own process reports (not a process the submission forked)."""
 
-    saved_builtins = dict(vars(builtins))
-    errors = []
-    notes = []
-    state = {"finished": False, "units_run": 0, "exit": None, "standins": [], "keras2": [], "downloads": []}
-    units = units_of(job)
-    where_by_file = {filename: where for filename, where, _ in units}
-    lock = _RLock()
-    tracker = None
-    owner = _getpid()
-    channel = {"lost": False}
+    def __init__(self, channel_fd, state, tracker, namespace, saved_builtins, keras):
+        self.channel_fd = channel_fd
+        self.keras = keras
+        self.state = state
+        self.tracker = tracker
+        self.namespace = namespace
+        self.saved_builtins = saved_builtins
+        self.lock = _RLock()
+        self.owner = _getpid()
+        self.lost = False
+        """The channel was closed under the runner (the zygote then says so)."""
 
-    def report(final=None):
-        if _getpid() != owner:  # a process the submission forked: only the runner itself reports
+    def __call__(self, final=None):
+        if _getpid() != self.owner:
             return
         try:
-            with lock:
-                write_report(final)
+            with self.lock:
+                self.write(self.payload(final))
         except BaseException:  # a broken report must not end the run: the last good one stands
             pass
 
-    def write_report(final):
+    def payload(self, final):
         # Student code may have replaced or deleted builtins; our encoder needs the real ones.
-        vars(builtins).update(saved_builtins)
-        global_model = None
-        candidate = namespace.get("model")
-        if isinstance(candidate, keras.Model):
-            global_model = tracker.index_of(candidate)
+        vars(builtins).update(self.saved_builtins)
+        tracker, keras = self.tracker, self.keras
+        candidate = self.namespace.get("model")
+        global_model = tracker.index_of(candidate) if isinstance(candidate, keras.Model) else None
         models = {}
         for idx in tracker.candidate_indices(global_model):
             try:
-                models[str(idx)] = tracker.describe_model(idx)
-                models[str(idx)]["global_names"] = tracker.global_names(idx, namespace)
+                models[str(idx)] = dict(tracker.describe_model(idx), global_names=tracker.global_names(idx, self.namespace))
             except Exception as exc:
-                models[str(idx)] = {"index": idx, "error": describe.short(exc)}
-        payload = {
-            "type": "state",
-            "final": final,
-            "events": tracker.events[-500:],
-            "models": models,
-            "models_seen": len(tracker.models),
-            "global_model": global_model,
-            "errors": errors[:MAX_ERRORS],
-            "error_count": len(errors),
-            "notes": notes[:50],
-            **state,
-        }
+                models[str(idx)] = ag_state.new(ag_state.Model, index=idx, error=describe.short(exc))
+        errors = self.state["errors"]
+        return dict(self.state, final=final, events=tracker.events[-500:], models=models,
+                    models_seen=len(tracker.models), global_model=global_model, errors=errors[:MAX_ERRORS],
+                    error_count=len(errors), notes=self.state["notes"][:50])
+
+    def write(self, payload):
         data = (_dumps(payload, default=str, allow_nan=True) + "\n").encode("utf-8")
         view = memoryview(data)
         while view:  # a pipe may take a large report in several writes
             try:
-                view = view[_write(channel_fd, view):]
+                view = view[_write(self.channel_fd, view):]
             except OSError:
-                channel["lost"] = True
+                self.lost = True
                 return
 
-    tracker = hooks.Tracker(
-        {filename: where for filename, where in where_by_file.items()},
-        job.get("fit_epochs_cap", 2),
-        lambda: None,
-    )
+
+def run(job, namespace, channel_fd):
+    """Execute the job's code in ``namespace``, statement by statement; report state on ``channel_fd``."""
+    import keras  # already imported by the zygote: free
+
+    saved_builtins = dict(vars(builtins))
+    state = ag_state.new(ag_state.State)
+    units = units_of(job)
+    where_by_file = {filename: where for filename, where, _ in units}
+    tracker = hooks.Tracker(where_by_file, job.get("fit_epochs_cap", 2), lambda: None)
     tracker.fit_steps_cap = job.get("fit_steps_cap", 2)
     tracker.predefined = {k: namespace.get(k) for k in ("X_train", "y_train") if namespace.get(k) is not None}
     tracker.sample = job.get("fit_sample")
     hooks.install(tracker)
+    report = Reporter(channel_fd, state, tracker, namespace, saved_builtins, keras)
     tracker.on_change = report
     sites = ag_sites.Sites(where_by_file, os.getcwd())
     finder = install_environment(job, sites, state)
     saved_builtins.update(vars(builtins))  # the Keras 2 import mapping is part of the real builtins now
 
-    stub = IPythonStub(namespace, notes)
+    def failed(exc, where, lineno=None, defines=(), source=None):
+        """Record a statement's exception (the statements after it still run)."""
+        record = ag_errors.error_record(exc, sites, dict(where, line=lineno) if lineno else where, defines)
+        if source is not None:
+            ag_errors.fill_code(record, where, source)  # the cell's own text holds the magic call only
+        state["errors"].append(record)
+        try:
+            tracker.statement_failed(exc, namespace)
+        except Exception:
+            pass
 
     def run_magic_body(filename, source):
         where = where_by_file.get(filename, {})
@@ -214,49 +223,33 @@ def run(job, namespace, channel_fd):
             except (SystemExit, SyntaxError):
                 raise
             except BaseException as exc:
-                record = ag_errors.error_record(exc, sites, dict(where, line=lineno), defines)
-                ag_errors.fill_code(record, where, source)  # the cell's own text holds the magic call only
-                errors.append(record)
-                try:
-                    tracker.statement_failed(exc, namespace)
-                except Exception:
-                    pass
+                failed(exc, where, lineno, defines, source)
 
+    stub = IPythonStub(namespace, state["notes"])
     stub.run_statements = run_magic_body
     namespace["get_ipython"] = lambda: stub
     namespace.setdefault("display", display)
-
-    deadline = job.get("soft_deadline_s")
-    if deadline:
-        def on_deadline():
-            report(final="soft_timeout")
-            _exit(0)
-        timer = _Timer(deadline, on_deadline)
-        timer.daemon = True
-        timer.start()
-
+    start_soft_deadline(job.get("soft_deadline_s"), report)
     for filename, where, source in units:
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    # The runner's modules stay referenced here but are no longer importable by name from student code.
-    # (ag_datasets stays: the hooks read its LOADED list.)
-    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_runtime", "ag_sites",
-                 "ag_standins", "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors",
-                 "ag_evidence"):
-        sys.modules.pop(name, None)
+    forget_runner_modules()
     sys.argv = [job.get("filename") or "submission"]
-    stop = False
+
+    def after_statement():
+        vars(builtins).update(saved_builtins)
+        for step in (finder.scrub, sys.stdout.flush, sys.stderr.flush):
+            try:
+                step()
+            except Exception:
+                pass
+
     for filename, where, source in units:
-        if stop:
-            break
         try:
             code_units = statements(filename, source)
-        except SyntaxError as exc:
-            errors.append(ag_errors.error_record(exc, sites, where))
-            state["units_run"] += 1
+        except Exception as exc:  # a SyntaxError, or e.g. a ValueError for NUL bytes
+            failed(exc, where)
+            state["units_run"] += isinstance(exc, SyntaxError)
             report()
-            continue
-        except Exception as exc:  # e.g. ValueError for NUL bytes
-            errors.append(ag_errors.error_record(exc, sites, where))
             continue
         stub.current_file = filename
         for lineno, tree, defines in code_units:
@@ -264,35 +257,46 @@ def run(job, namespace, channel_fd):
                 exec(compile(tree, filename, "exec"), namespace)
             except SystemExit as exc:
                 state["exit"] = describe.short(f"sys.exit({exc.code!r})", 200)
-                stop = True
                 break
             except BaseException as exc:  # a student's KeyboardInterrupt, MemoryError, RecursionError...
-                errors.append(ag_errors.error_record(exc, sites, dict(where, line=lineno), defines))
-                try:
-                    tracker.statement_failed(exc, namespace)
-                except Exception:
-                    pass
+                failed(exc, where, lineno, defines)
             finally:
-                vars(builtins).update(saved_builtins)
-                try:
-                    finder.scrub()
-                except Exception:
-                    pass
-                try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                except Exception:
-                    pass
+                after_statement()
             if job["kind"] == "script":
                 report()
         state["units_run"] += 1
         report()
+        if state["exit"] is not None:
+            break
 
     probe_subclassed(tracker, namespace, keras)
     state["finished"] = True
     report(final="completed")
-    if channel["lost"] and _getpid() == owner:
+    if report.lost and _getpid() == report.owner:
         _exit(CHANNEL_LOST)
+
+
+def start_soft_deadline(seconds, report):
+    """Report once more and end the run just before the wall-clock limit (the model so far is still graded)."""
+    if not seconds:
+        return
+
+    def on_deadline():
+        report(final="soft_timeout")
+        _exit(0)
+
+    timer = _Timer(seconds, on_deadline)
+    timer.daemon = True
+    timer.start()
+
+
+def forget_runner_modules():
+    """The runner's modules stay referenced here but are no longer importable by name from student code.
+    (ag_datasets stays: the hooks read its LOADED list.)"""
+    for name in ("ag_zygote", "ag_execute", "ag_hooks", "ag_describe", "ag_trainer", "ag_runtime", "ag_sites",
+                 "ag_standins", "ag_keras2", "ag_keras2_saving", "ag_statements", "ag_errors", "ag_state",
+                 "ag_evidence"):
+        sys.modules.pop(name, None)
 
 
 def install_environment(job, sites, state):

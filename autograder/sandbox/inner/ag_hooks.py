@@ -21,6 +21,8 @@ import ag_datasets as datasets  # records what keras.datasets loaders returned
 import ag_describe as describe
 import ag_evidence as evidence  # callbacks, image generators and pretrained bases (the unit's other exercises)
 import ag_sample as sample
+import ag_state
+from ag_state import Compile, Fit, FitData, Model
 
 
 class Tracker:
@@ -92,7 +94,7 @@ class Tracker:
     # -- what fit received --------------------------------------------------------------
     def fit_data(self, idx, x, y):
         """Samples, features, dataset name and whose data a fit received; saves a bounded sample."""
-        info = {"samples": None, "features": None, "dataset": None, "source": "unknown"}
+        info = ag_state.new(FitData)
         shape = getattr(x, "shape", None)
         if shape is None and isinstance(x, (list, tuple)):
             arr = sample.as_array(x)
@@ -163,11 +165,9 @@ class Tracker:
         site["line"] = line
         epochs = next((k.value.value for k in call.keywords if k.arg in ("epochs", "nb_epoch")
                        and isinstance(k.value, ast.Constant) and isinstance(k.value.value, int)), None)
-        record = {"epochs_requested": epochs, "batch_size": None, "validation_split": None,
-                  "has_validation_data": any(k.arg == "validation_data" for k in call.keywords),
-                  "epochs_run": 0, "loss": [], "called": False, "site": site,
-                  "error": describe.short(f"{type(exc).__name__}: {exc}"),
-                  "data": {"samples": None, "features": None, "dataset": None, "source": "unknown"}}
+        record = ag_state.new(Fit, epochs_requested=epochs, epochs_run=0, called=False, site=site,
+                              has_validation_data=any(k.arg == "validation_data" for k in call.keywords),
+                              error=describe.short(f"{type(exc).__name__}: {exc}"), data=ag_state.new(FitData))
         idx = self.index_of(target)
         self.fits.setdefault(idx, []).append(record)
         self.events.append(["fit_attempt", idx])
@@ -245,22 +245,22 @@ class Tracker:
         observed = order["layers"] if order and not order.get("recording") else None
         layers, how = describe.leaf_layers(model, observed)
         kind = describe.model_kind(model)
-        spec = {
-            "index": idx,
-            "kind": kind,
-            "class_name": type(model).__name__,
-            "builtin": describe.is_builtin(model),
-            "name": str(getattr(model, "name", "")),
-            "layer_order": how,
-            "input_shape": describe.input_shape_of(model, self.observed_inputs.get(id(model))),
-            "layers": [describe.describe_layer(layer, self.sites) for layer in layers[:200]],
-            "compile": self.compiles.get(idx),
-            "fits": self.fits.get(idx, [])[-20:],
-            "created_at": self.sites.get(id(model)),
-            "serialized": None,
-            "bases": evidence.bases_in(model),
-            "generators": evidence.generators(),
-        }
+        spec = ag_state.new(
+            Model,
+            index=idx,
+            kind=kind,
+            class_name=type(model).__name__,
+            builtin=describe.is_builtin(model),
+            name=str(getattr(model, "name", "")),
+            layer_order=how,
+            input_shape=describe.input_shape_of(model, self.observed_inputs.get(id(model))),
+            layers=[describe.describe_layer(layer, self.sites) for layer in layers[:200]],
+            compile=self.compiles.get(idx),
+            fits=self.fits.get(idx, [])[-20:],
+            created_at=self.sites.get(id(model)),
+            bases=evidence.bases_in(model),
+            generators=evidence.generators(),
+        )
         if kind in ("sequential", "functional"):
             try:
                 spec["serialized"] = describe.jsonable(keras.saving.serialize_keras_object(model))
@@ -311,10 +311,10 @@ def install(tracker: Tracker):
             bound = compile_sig.bind(self, *args, **kwargs).arguments
         except TypeError:
             bound = {}
-        record = {"optimizer": None, "loss": describe.describe_loss(bound.get("loss")),
-                  "metrics": describe.describe_metrics(bound.get("metrics")), "error": None,
-                  "optimizer_given": bound.get("optimizer", "rmsprop") is not None,
-                  "site": tracker.student_site()}
+        record = ag_state.new(Compile, loss=describe.describe_loss(bound.get("loss")),
+                              metrics=describe.describe_metrics(bound.get("metrics")),
+                              optimizer_given=bound.get("optimizer", "rmsprop") is not None,
+                              site=tracker.student_site())
         try:
             return orig_compile(self, *args, **kwargs)
         except BaseException as exc:
@@ -335,12 +335,12 @@ def install(tracker: Tracker):
             bound = {}
         epochs = as_int(bound.get("epochs", 1))
         initial = as_int(bound.get("initial_epoch", 0) or 0)
-        record = {"epochs_requested": epochs if isinstance(epochs, int) else None,
-                  "batch_size": bound.get("batch_size") if isinstance(bound.get("batch_size"), int) else None,
-                  "validation_split": bound.get("validation_split")
-                  if isinstance(bound.get("validation_split"), (int, float)) else None,
-                  "has_validation_data": bound.get("validation_data") is not None,
-                  "epochs_run": None, "loss": [], "error": None, "site": tracker.student_site(), "called": True}
+        record = ag_state.new(
+            Fit, epochs_requested=epochs if isinstance(epochs, int) else None,
+            batch_size=bound.get("batch_size") if isinstance(bound.get("batch_size"), int) else None,
+            validation_split=bound.get("validation_split")
+            if isinstance(bound.get("validation_split"), (int, float)) else None,
+            has_validation_data=bound.get("validation_data") is not None, site=tracker.student_site())
         try:
             record["callbacks"] = evidence.describe_callbacks(bound.get("callbacks"))
             record["generator"] = evidence.describe_flow(bound.get("x"))

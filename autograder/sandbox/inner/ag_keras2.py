@@ -19,6 +19,7 @@ import types
 import keras
 
 import ag_keras2_saving
+import ag_state
 
 MAX_NOTES = 100
 LAYER_MODULES = ("core", "recurrent", "normalization", "convolutional", "embeddings", "merge", "pooling",
@@ -69,7 +70,7 @@ class Notes:
         if key in self.seen or len(self.records) >= MAX_NOTES:
             return
         self.seen.add(key)
-        self.records.append({"idiom": idiom, "modern": modern, "location": site})
+        self.records.append(ag_state.new(ag_state.Keras2Use, idiom=idiom, modern=modern, location=site))
 
 
 class AliasModule(types.ModuleType):

@@ -12,6 +12,8 @@ import importlib.machinery
 import sys
 import types
 
+import ag_state
+
 PROTECTED = frozenset({"tensorflow", "keras", "numpy", "autograder", "tf_keras", "tensorflow_core"})
 MAX_RECORDS = 100
 
@@ -214,7 +216,8 @@ class StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         if last and last["location"] == site and fullname.startswith(last["name"] + "."):
             last["name"] = fullname  # ``import a.b.c``: one record for the statement, not one per package
             return
-        self.records.append({"module": parts[0], "name": fullname, "missing": missing, "location": site})
+        self.records.append(ag_state.new(ag_state.StandIn, module=parts[0], name=fullname, missing=missing,
+                                         location=site))
 
     def create_module(self, spec):
         module = self.modules.get(spec.name)
@@ -272,8 +275,8 @@ def install_plot_model(sites, records):
         key = repr(sorted(site.items())) if site else None
         if key not in seen and len(records) < MAX_RECORDS:
             seen.add(key)
-            records.append({"module": "pydot", "name": "pydot", "missing": "pydot", "location": site,
-                            "used_by": "keras.utils.plot_model"})
+            records.append(ag_state.new(ag_state.StandIn, module="pydot", name="pydot", missing="pydot",
+                                        location=site, used_by="keras.utils.plot_model"))
         return None
 
     plot_model.__doc__ = original.__doc__
