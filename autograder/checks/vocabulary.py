@@ -4,6 +4,11 @@ Like a Great Expectations expectation type, a kind is a name backed by one funct
 a JSON schema for its parameters (validated with the assignment file, before anything runs), the kinds it
 depends on and whether it needs the grader's own training. Which checks an assignment has, with which ids,
 points and parameters, is data: its ``[[check]]`` tables.
+
+Adding a kind: write its pure function (``Evidence -> Finding``, parameters read from ``ev.rules``, message
+keys in one catalog family), add a ``Kind`` below (parameter schemas with a ``description`` that reads as an
+expectation, defaults, the kinds it depends on), and its sentences in ``autograder/i18n/*.json``;
+``tests/checks/test_vocabulary.py`` then checks its defaults and that every family a check names is complete.
 """
 from __future__ import annotations
 
