@@ -7,6 +7,7 @@ child) -> outputs (``OUT/<id>/``, ``grades.csv``, summaries, LMS gradebooks).
 """
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -31,6 +32,7 @@ from autograder.store import ResultKey, ResultStore, grader_fingerprint, setting
 from autograder.types import GradeResult, Submission
 
 STAGING = ".staging"
+CELLS_FILE = "cells.json"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,26 @@ def plan(subs: list[Submission], assignment: Assignment, options: BatchOptions, 
         else:
             to_grade.append(sub)
     return Plan(cached=tuple(cached), to_grade=tuple(to_grade), keys=keys)
+
+
+def write_cells(sub: Submission | None, result: GradeResult, out_dir: Path) -> None:
+    """``OUT/<id>/cells.json``, for the review desk: the code as it ran (each cell as the student wrote it) and
+    the printed output the run kept. Replaced atomically."""
+    if sub is None:
+        return
+    cells = [{"index": cell.index, "code": cell.original or cell.source} for cell in sub.cells]
+    document = {"filename": sub.filename, "kind": sub.kind, "cells": cells, "output": result.output,
+                "output_dropped_bytes": result.output_dropped_bytes}
+    target = out_dir / result.id
+    target.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target, prefix=".cells-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, ensure_ascii=False)
+        os.replace(temporary, target / CELLS_FILE)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_outputs(result: GradeResult, out_dir: Path) -> None:
@@ -176,6 +198,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     results: list[GradeResult] = []
     lock = threading.Lock()
     runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    by_id = {sub.id: sub for sub in subs}
 
     def finish(result: GradeResult, cached: bool = False) -> None:
         if not cached and store is not None:
@@ -185,6 +208,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
                 _warn(f"could not store the result of {result.id}: {exc}")
         try:
             renderer.call(write_outputs, result, out)
+            write_cells(by_id.get(result.id), result, out)
         except Exception as exc:
             _warn(f"could not write the reports of {result.id}: {type(exc).__name__}: {exc}")
         with lock:

@@ -135,6 +135,25 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
     sys.exit(exit_code(results) if min_score is None else min_score_exit_code(results, min_score))
 
 
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: any free one).")
+@click.option("--reviewer", "reviewers", multiple=True, metavar="NAME",
+              help="A reviewer (repeatable): each gets a URL with a secret token. Default: you (the OS user).")
+def review(out_dir, host, port, reviewers) -> None:
+    """Serve the review desk for the results in OUT_DIR: one URL per reviewer is printed."""
+    if not any(out_dir.glob("*/result.json")):
+        raise click.UsageError(f"{out_dir} holds no results (run autograder grade ... --out {out_dir} first)")
+    from autograder.desk import serve
+
+    try:
+        serve(out_dir, host, port, tuple(reviewers), echo=click.echo)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc))
+
+
 main.add_command(export)
 main.add_command(gradescope_results_command)
 
