@@ -26,6 +26,8 @@ from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.memo import TrainingMemo
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.render_process import Renderer
+from autograder.review.late import parse_policy
+from autograder.review.outputs import RunReviews
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
 from autograder.sandbox.worker import SandboxWorker, preimport_modules
 from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
@@ -124,12 +126,13 @@ def write_cells(sub: Submission | None, result: GradeResult, out_dir: Path) -> N
         raise
 
 
-def write_outputs(result: GradeResult, out_dir: Path) -> None:
+def write_outputs(result: GradeResult, out_dir: Path, review: dict | None = None) -> None:
     """``OUT/<id>/`` files, each replaced atomically, ``result.json`` last: when it is current, so are
-    the reports beside it (a run killed half-way never leaves a current result.json by stale reports)."""
+    the reports beside it (a run killed half-way never leaves a current result.json by stale reports).
+    ``review``: result.json's ``review`` object (the stored review and late policy applied)."""
     staging = Path(tempfile.mkdtemp(dir=out_dir / STAGING))
     try:
-        written = write_submission_outputs(result, staging)
+        written = write_submission_outputs(result, staging, review)
         target = out_dir / result.id
         target.mkdir(parents=True, exist_ok=True)
         for path in sorted(written.iterdir(), key=lambda p: (p.name == "result.json", p.name)):
@@ -198,6 +201,12 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     results: list[GradeResult] = []
     lock = threading.Lock()
     runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    try:
+        policy = parse_policy(assignment.policy)
+    except ValueError as exc:  # the CLI refuses such an assignment; other callers grade without it
+        _warn(str(exc))
+        policy = None
+    reviews = RunReviews(out, policy, students or {}, enabled=store is not None)
     by_id = {sub.id: sub for sub in subs}
 
     def finish(result: GradeResult, cached: bool = False) -> None:
@@ -207,7 +216,7 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             except Exception as exc:  # a full disk must not stop the other submissions
                 _warn(f"could not store the result of {result.id}: {exc}")
         try:
-            renderer.call(write_outputs, result, out)
+            renderer.call(write_outputs, result, out, reviews.document(result))
             write_cells(by_id.get(result.id), result, out)
         except Exception as exc:
             _warn(f"could not write the reports of {result.id}: {type(exc).__name__}: {exc}")
@@ -238,8 +247,9 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     for thread in threads:
         thread.join()
     writer.close()
+    views, finals = reviews.close(results, work.keys, assignment.title, assignment.rules, assignment.folder)
     try:
-        renderer.call(write_run_files, results, assignment, out, students or {})
+        renderer.call(write_run_files, views, assignment, out, students or {}, finals)
         if options.similarity:
             renderer.call(write_similarity_files, subs, results, assignment, out, options.lang)
     finally:
@@ -252,10 +262,11 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
 
 
 def write_run_files(results: list[GradeResult], assignment: Assignment, out: Path,
-                    students: Mapping[str, Student]) -> None:
-    """``grades.csv`` and the summaries, then the Canvas and Moodle gradebooks."""
+                    students: Mapping[str, Student], finals: Mapping | None = None) -> None:
+    """``grades.csv`` and the summaries, then the Canvas and Moodle gradebooks. ``results`` with their final
+    grades (``autograder.review``); ``finals``: id -> FinalGrade for grades.csv's review columns."""
     try:
-        write_run_outputs(results, out)
+        write_run_outputs(results, out, finals=dict(finals) if finals else None)
     except Exception as exc:
         _warn(f"could not write the run's summary files: {type(exc).__name__}: {exc}")
         if not (out / "grades.csv").exists():
