@@ -73,7 +73,7 @@ PERMISSION = {"override": "override", "clear-check": "clear", "adjust": "adjust"
 class Changes:
     """Applies changes to one output folder's review store, one at a time, and refreshes its files after each."""
 
-    def __init__(self, out: Path, refresh: Callable[[Path], object] | None = None):
+    def __init__(self, out: Path, refresh: Callable[[Path, list[str] | None], object] | None = None):
         self.out = Path(out)
         self.store = ReviewStore.in_folder(self.out)
         self._refresh = refresh
@@ -88,16 +88,17 @@ class Changes:
         sha = _field(form, "sha256")
         with self._lock:
             review = change(self.store, sid, sha, form, by, version)
-            self.refresh()
+            self.refresh([sid])
         return review
 
-    def refresh(self) -> None:
-        """Rewrite grades.csv, the LMS files, the summary and result.json's ``review`` (atomically)."""
+    def refresh(self, ids: list[str] | None = None) -> None:
+        """Rewrite grades.csv, the LMS files, the summary and the ``review`` of these ids' result.json
+        (default: all), each file atomically (``autograder.review.outputs``)."""
         if self._refresh is None:
             from autograder.review.outputs import refresh_outputs
 
             self._refresh = refresh_outputs
-        self._refresh(self.out)
+        self._refresh(self.out, ids)
 
     def last_change_by(self, sid: str) -> str:
         history = self.store.history(sid)

@@ -201,7 +201,7 @@ def list_view(rows: list[dict[str, Any]], query: ListQuery) -> dict[str, Any]:
         "rows": shown, "total": len(rows), "matched": len(kept), "page": page, "pages": pages,
         "previous": "?" + query.query(page=page - 1) if page > 1 else "",
         "next": "?" + query.query(page=page + 1) if page < pages else "",
-        "query": query.params(), "sorts": sorts, "facets": facets(rows),
+        "query": {name: getattr(query, name) for name in (*FILTERS, "sort")}, "sorts": sorts, "facets": facets(rows),
         "first_look": submission_href(first_look["id"], query.query()) if first_look else "",
         "export": "/export",
     }
