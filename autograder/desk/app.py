@@ -61,6 +61,8 @@ class Desk:
         return RedirectResponse("/class" + (f"?{request.url.query}" if request.url.query else ""), status_code=303)
 
     def class_list(self, request: Request) -> Response:
+        if request.path_params.get("format", "json") != "json":
+            return self.not_found(request)
         query = views.ListQuery.parse(request.query_params)
         view = views.list_view(self.class_rows(), query)
         if request.path_params.get("format") == "json":
@@ -69,7 +71,7 @@ class Desk:
 
     def submission(self, request: Request, notice: str = "", draft: dict | None = None, status: int = 200) -> Response:
         sid = views.decode_id(request.path_params["sid"])
-        if sid is None or self.data.folder(sid) is None:
+        if sid is None or self.data.folder(sid) is None or request.path_params.get("format", "json") != "json":
             return self.not_found(request)
         result = self.data.result(sid)
         if result is None:
@@ -118,6 +120,8 @@ class Desk:
         return self.submission(request, notice, draft, status)
 
     def export(self, request: Request) -> Response:
+        if request.path_params.get("format", "json") != "json":
+            return self.not_found(request)
         files = sorted(p.name for p in self.out.iterdir() if p.is_file() and p.suffix in EXPORT_SUFFIXES)
         view = {"files": [{"name": name, "href": f"/files/{name}"} for name in files]}
         if request.path_params.get("format") == "json":

@@ -18,8 +18,11 @@ from autograder.integrations.result_file import result_from_dict
 from autograder.types import GradeResult
 
 CELLS_FILE = "cells.json"
-MAX_CELL_CHARS = 100_000
+MAX_CELL_CHARS = 40_000
 """A cell's code shown past this is cut (a notebook of generated code must not hang the page)."""
+MAX_CELLS = 500
+MAX_OUTPUT_CHARS = 200_000
+"""Printed output shown (the grader keeps 64 KB by default; a tampered or huge cells.json is cut here)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ class ClassData:
         if not isinstance(cells, list):
             return []
         kept = []
-        for cell in cells:
+        for cell in cells[:MAX_CELLS]:
             if isinstance(cell, dict) and isinstance(cell.get("code"), str):
                 index = cell.get("index") if isinstance(cell.get("index"), int) else 0
                 code = cell["code"]
@@ -164,6 +167,9 @@ class ClassData:
             return {"text": "", "dropped_bytes": 0}
         text = raw.get("output") if isinstance(raw.get("output"), str) else ""
         dropped = raw.get("output_dropped_bytes") if isinstance(raw.get("output_dropped_bytes"), int) else 0
+        if len(text) > MAX_OUTPUT_CHARS:
+            dropped += len(text[MAX_OUTPUT_CHARS:].encode("utf-8"))
+            text = text[:MAX_OUTPUT_CHARS]
         return {"text": text, "dropped_bytes": dropped}
 
     def leads(self) -> tuple[dict[str, tuple[Lead, ...]], frozenset[str]]:
