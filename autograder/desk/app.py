@@ -109,7 +109,9 @@ class Desk:
             return self.refused(request, f"Not applied: {exc}", action, form, 400, wants_json)
         if wants_json:
             return JSONResponse({"ok": True, "state": review.state, "version": review.version})
-        target = views.submission_href(sid, request.url.query) + f"#{action}"
+        anchor = {"override": f"check-{form.get('check', '')}", "clear-check": f"check-{form.get('check', '')}",
+                  "adjust": "adjust", "remove-adjustment": "adjust", "comment": "comment"}.get(action, "main")
+        target = views.submission_href(sid, request.url.query) + f"#{views.encode_id(anchor)}"
         return RedirectResponse(target, status_code=303)
 
     def refused(self, request: Request, notice: str, action: str, form: dict, status: int, wants_json: bool):

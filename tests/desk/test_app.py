@@ -173,3 +173,24 @@ def test_keys_and_styles_are_served_from_the_package(desk):
     client = desk.anonymous()
     assert client.get("/static/desk.js").status_code == 200
     assert "text/css" in client.get("/static/desk.css").headers["content-type"]
+
+
+def test_review_command_refuses_a_folder_without_results(tmp_path):
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+
+    answer = CliRunner().invoke(main, ["review", str(tmp_path)])
+    assert answer.exit_code == 2 and "holds no results" in answer.output
+
+
+def test_the_printed_urls_hold_one_token_per_reviewer():
+    from autograder.desk.auth import Reviewers
+
+    reviewers = Reviewers.create(["prof", "ta"])
+    urls = dict(reviewers.urls("http://127.0.0.1:8000"))
+    assert set(urls) == {"prof", "ta"} and urls["prof"] != urls["ta"]
+    assert all(url.startswith("http://127.0.0.1:8000/?token=") and len(url) > 50 for url in urls.values())
+    assert Reviewers.create([]).by_token  # default: one reviewer, the OS user
+    with pytest.raises(ValueError):
+        Reviewers.create(["prof", "prof"])
