@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from autograder.integrations.result_file import result_from_dict
 from autograder.types import GradeResult
 
 CELLS_FILE = "cells.json"
+RESCAN_S = 3.0
+"""How long a scan of OUT is trusted when nothing in its signature changed."""
 MAX_CELL_CHARS = 40_000
 """A cell's code shown past this is cut (a notebook of generated code must not hang the page)."""
 MAX_CELLS = 500
@@ -86,49 +90,72 @@ class ClassData:
     out: Path
     _rows: dict[str, _Cached] = field(default_factory=dict)
     _similarity: _Cached | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _snapshot: tuple | None = None
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def ids(self) -> list[str]:
         """Every submission with a result.json, sorted."""
-        found = []
-        with os.scandir(self.out) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
-                    if os.path.isfile(os.path.join(entry.path, "result.json")):
-                        found.append(entry.name)
-        return sorted(found)
+        return sorted(self._scan())
 
     def folder(self, sid: str) -> Path | None:
         """``OUT/<sid>`` when ``sid`` is one of the submissions found, else None (never a path built from input)."""
         if not isinstance(sid, str) or sid in ("", ".", "..") or "/" in sid or "\\" in sid or "\0" in sid:
             return None
-        if sid not in set(self.ids()):
+        if sid not in self._scan():
             return None
         return self.out / sid
 
     def rows(self) -> list[Row]:
-        """One Row per submission; only files changed since the last call are read again."""
-        leads, published = self.leads()
-        rows = []
+        """One Row per submission, in id order (the same list objects until something changed)."""
+        return self._scan_rows()[1]
+
+    def _signature(self) -> tuple:
+        """What changes when a run or a review rewrites OUT: the folder, grades.csv, similarity.json."""
+        stamps = []
+        for path in (self.out, self.out / "grades.csv", self.out / "similarity.json"):
+            try:
+                st = path.stat()
+                stamps.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamps.append(None)
+        return tuple(stamps)
+
+    def _scan(self) -> dict[str, Row]:
+        return self._scan_rows()[0]
+
+    def _scan_rows(self) -> tuple[dict[str, Row], list[Row]]:
+        """The rows, read again when OUT's signature changed or the last scan is older than ``RESCAN_S`` (a grade
+        run rewrites result.json files before grades.csv); each result.json is parsed again only when it changed."""
+        now = time.monotonic()
         with self._lock:
-            seen = set()
-            for sid in self.ids():
-                seen.add(sid)
-                path = self.out / sid / "result.json"
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue
-                stamp = (st.st_mtime_ns, st.st_size)
-                cached = self._rows.get(sid)
-                if cached is None or cached.stamp != stamp:
-                    cached = _Cached(stamp, _row(sid, _read_json(path)))
-                    self._rows[sid] = cached
-                if cached.value is not None:
-                    rows.append(_with_leads(cached.value, leads.get(sid, ()), sid in published))
-            for gone in set(self._rows) - seen:
+            signature = self._signature()
+            if self._snapshot is not None and self._snapshot[0] == signature and now - self._snapshot[1] < RESCAN_S:
+                return self._snapshot[2], self._snapshot[3]
+            leads, published = self._leads_locked()
+            found: dict[str, Row] = {}
+            with os.scandir(self.out) as entries:
+                for entry in entries:
+                    if not entry.is_dir(follow_symlinks=False) or entry.name.startswith("."):
+                        continue
+                    path = os.path.join(entry.path, "result.json")
+                    try:
+                        st = os.stat(path, follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if not stat.S_ISREG(st.st_mode):
+                        continue
+                    stamp = (st.st_mtime_ns, st.st_size)
+                    cached = self._rows.get(entry.name)
+                    if cached is None or cached.stamp != stamp:
+                        cached = _Cached(stamp, _row(entry.name, _read_json(Path(path))))
+                        self._rows[entry.name] = cached
+                    if cached.value is not None:
+                        found[entry.name] = _with_leads(cached.value, leads.get(entry.name, ()), entry.name in published)
+            for gone in set(self._rows) - set(found):
                 del self._rows[gone]
-        return rows
+            ordered = [found[sid] for sid in sorted(found)]
+            self._snapshot = (signature, now, found, ordered)
+            return found, ordered
 
     def document(self, sid: str) -> dict[str, Any] | None:
         """The submission's result.json as a dict (None when unknown or unreadable)."""
@@ -174,16 +201,19 @@ class ClassData:
 
     def leads(self) -> tuple[dict[str, tuple[Lead, ...]], frozenset[str]]:
         """Per submission its similarity leads (best first), and the ids flagged as close to the published solution."""
+        with self._lock:
+            return self._leads_locked()
+
+    def _leads_locked(self) -> tuple[dict[str, tuple[Lead, ...]], frozenset[str]]:
         path = self.out / "similarity.json"
         try:
             st = path.stat()
         except OSError:
             return {}, frozenset()
         stamp = (st.st_mtime_ns, st.st_size)
-        with self._lock:
-            if self._similarity is None or self._similarity.stamp != stamp:
-                self._similarity = _Cached(stamp, _leads(_read_json(path)))
-            return self._similarity.value
+        if self._similarity is None or self._similarity.stamp != stamp:
+            self._similarity = _Cached(stamp, _leads(_read_json(path)))
+        return self._similarity.value
 
 
 def _read_json(path: Path) -> Any:

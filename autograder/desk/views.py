@@ -91,7 +91,7 @@ def list_row(row: Row, review: Review | None, final: FinalGrade) -> dict[str, An
             "cut_short": row.cut_short, "needs_look": needs_look(row, state), "source": row.source}
 
 
-def _final_of_row(row: Row, review: Review | None) -> FinalGrade:
+def final_of_row(row: Row, review: Review | None) -> FinalGrade:
     """The final grade from the list's light row (the same pure function every export calls)."""
     from autograder.types import CheckResult
 
@@ -149,11 +149,6 @@ class ListQuery:
                 and (not self.env or bool(row["environment"]) == (self.env == "yes"))
                 and (not self.look or row["needs_look"])
                 and (not self.q or self.q.lower() in row["id"].lower()))
-
-
-def class_rows(data: ClassData, reviews: Mapping[str, Review]) -> list[dict[str, Any]]:
-    """Every submission's list row, its final grade computed from its review."""
-    return [list_row(row, reviews.get(row.id), _final_of_row(row, reviews.get(row.id))) for row in data.rows()]
 
 
 def ordered(rows: list[dict[str, Any]], query: ListQuery) -> list[dict[str, Any]]:

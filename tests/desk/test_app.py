@@ -194,3 +194,33 @@ def test_the_printed_urls_hold_one_token_per_reviewer():
     assert Reviewers.create([]).by_token  # default: one reviewer, the OS user
     with pytest.raises(ValueError):
         Reviewers.create(["prof", "prof"])
+
+
+def test_a_new_hand_in_makes_the_review_stale_until_confirmed(desk):
+    from dataclasses import replace
+
+    from autograder.render import write_submission_outputs
+    from autograder.review.store import ReviewStore
+    from tests.bulk.results import graded
+
+    client = desk.client()
+    page = client.get("/s/beto").text
+    client.post("/s/beto/override", data={**form_fields(page, "x"), "check": "dropout", "points": "2", "comment": "ok"})
+    new = replace(graded("beto", failing=("dropout",)), sha256="f" * 64)  # handed in again, regraded
+    write_submission_outputs(new, desk.out)
+    maxima = {c.id: c.max_points for c in new.checks}
+    with ReviewStore.in_folder(desk.out) as store:
+        store.record_current((sid, "f" * 64 if sid == "beto" else sid[0] * 64, 10.0, maxima, None)
+                             for sid in ("ana", "beto", "caro", "dani"))
+    import os
+    import time
+    os.utime(desk.out, (time.time() + 5, time.time() + 5))  # the desk notices the new results at once
+    twin = client.get("/s/beto.json").json()
+    assert twin["review"]["state"] == "stale" and twin["score"] == "8"  # the old override waits
+    assert twin["review"]["previous"]["overrides"][0]["check"] == "dropout"
+    assert "stale" in [r["review"] for r in client.get("/class.json?look=yes").json()["rows"] if r["id"] == "beto"]
+    page = client.get("/s/beto").text
+    assert "Stale review" in page
+    assert client.post("/s/beto/confirm", data=form_fields(page, "confirm")).status_code == 303
+    twin = client.get("/s/beto.json").json()
+    assert twin["review"]["state"] == "reviewed" and twin["score"] == "10"
