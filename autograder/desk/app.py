@@ -57,6 +57,7 @@ class Desk:
         rows = self.data.rows()
         reviews = self.changes.store.reviews({row.id: row.sha256 for row in rows})
         listed, cache = [], {}
+        names = student_names(self.changes.store)
         for row in rows:
             review = reviews.get(row.id)
             key = (review.sha256, review.version, review.state) if review else None
@@ -64,7 +65,7 @@ class Desk:
             if hit is None or hit[0] is not row or hit[1] != key:
                 hit = (row, key, views.list_row(row, review, views.final_of_row(row, review)))
             cache[row.id] = hit
-            listed.append(dict(hit[2]))
+            listed.append(dict(hit[2], name=names.get(row.id, "")))
         self._rows = cache
         return listed
 
@@ -160,6 +161,15 @@ class Desk:
         return PlainText(f"No such submission or page here. {detail}".strip(), 404)
 
 
+def student_names(store) -> dict[str, str]:
+    """Submission id -> the student's name, from the roster the grade run was given (none: empty)."""
+    try:
+        students = store.context("students") or {}
+    except Exception:  # an older store: no names
+        return {}
+    return {sid: str(fields.get("name") or "") for sid, fields in students.items() if isinstance(fields, dict)}
+
+
 def PlainText(text: str, status: int) -> Response:
     return Response(text, status_code=status, media_type="text/plain; charset=utf-8")
 
@@ -196,5 +206,6 @@ def create_app(out: Path, reviewers: Reviewers, allowed_hosts: frozenset[str], r
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk
-    protected = asgi_csrf(app, signing_secret=reviewers.csrf_secret(), cookie_samesite="Strict")
+    protected = asgi_csrf(app, signing_secret=reviewers.csrf_secret(), cookie_samesite="Strict",
+                          cookie_name=f"{reviewers.cookie_name}_csrf")  # per desk: cookies ignore ports
     return DeskGuard(protected, reviewers, allowed_hosts)

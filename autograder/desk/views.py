@@ -148,7 +148,7 @@ class ListQuery:
                 and (not self.lead or (row["lead"] is not None or row["published"]) == (self.lead == "yes"))
                 and (not self.env or bool(row["environment"]) == (self.env == "yes"))
                 and (not self.look or row["needs_look"])
-                and (not self.q or self.q.lower() in row["id"].lower()))
+                and (not self.q or self.q.lower() in row["id"].lower() or self.q.lower() in row.get("name", "").lower()))
 
 
 def ordered(rows: list[dict[str, Any]], query: ListQuery) -> list[dict[str, Any]]:

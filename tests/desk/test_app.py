@@ -224,3 +224,26 @@ def test_a_new_hand_in_makes_the_review_stale_until_confirmed(desk):
     assert client.post("/s/beto/confirm", data=form_fields(page, "confirm")).status_code == 303
     twin = client.get("/s/beto.json").json()
     assert twin["review"]["state"] == "reviewed" and twin["score"] == "10"
+
+
+def test_roster_names_show_in_the_list_and_are_searchable(desk):
+    from autograder.review.store import ReviewStore
+
+    with ReviewStore.in_folder(desk.out) as store:
+        store.set_context("students", {"beto": {"name": "Beto <b>Gómez</b>"}})
+    client = desk.client()
+    assert [r["id"] for r in client.get("/class.json?q=gómez").json()["rows"]] == ["beto"]
+    assert "Beto &lt;b&gt;Gómez&lt;/b&gt;" in client.get("/class").text
+
+
+def test_the_grade_run_keeps_the_code_and_output_for_the_desk(tmp_path):
+    from autograder.batch import write_cells
+    from tests.bulk.results import graded
+
+    from .helpers import submission
+
+    write_cells(submission("eva", ["print(1)", "x = 2"]), graded("eva"), tmp_path)
+    kept = json.loads((tmp_path / "eva" / "cells.json").read_text(encoding="utf-8"))
+    assert kept["cells"] == [{"index": 1, "code": "print(1)"}, {"index": 2, "code": "x = 2"}]
+    assert kept["output"] == "Epoch 1/2\nloss: 0.9\n" and kept["output_dropped_bytes"] == 12
+    assert [p.name for p in (tmp_path / "eva").iterdir()] == ["cells.json"]  # no temporary file left
