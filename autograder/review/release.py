@@ -109,8 +109,9 @@ def moodle_feedback(item: Feedback) -> str:
 
 
 def moodle_folder_name(student: Student) -> str:
-    """``<Full Name>_<participant id>_assignsubmission_file_``; the name without ``_`` or path characters."""
-    name = re.sub(r"[_/\\\x00-\x1f]+", " ", student.name).strip() or "Participant"
+    """``<Full Name>_<participant id>_assignsubmission_file_``; the name without ``_`` or characters a file
+    system refuses (path separators, ``<>:"|?*``, control characters)."""
+    name = " ".join(re.sub(r'[_/\\<>:"|?*\x00-\x1f]', " ", student.name).split()) or "Participant"
     return f"{name}_{student.moodle_participant_id}_assignsubmission_file_"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pytest
+
 from autograder.review.store import ReviewStore
 from tests.bulk.conftest import write
 from tests.conftest import ROOT, run_cli
@@ -97,3 +99,35 @@ def test_a_wrong_policy_is_a_usage_error(tmp_path):
     write(tmp_path / "a.py", "x = 1\n")
     proc = run_cli("grade", str(tmp_path / "a.py"), "--out", str(tmp_path / "o"), "--assignment", str(assignment))
     assert proc.returncode == 2 and "[policy] due must be an ISO 8601" in proc.stderr
+
+
+TINY = """
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense, Dropout
+from tensorflow.keras.regularizers import l2
+
+model = Sequential([Dense(8, activation='relu', kernel_regularizer=l2(0.01), input_shape=(input_dim,)),
+                    Dropout(0.5),
+                    Dense(8, activation='relu', kernel_regularizer=l2(0.01)),
+                    Dense(1, activation='sigmoid')])
+model.compile(optimizer='adam', loss='binary_crossentropy')
+model.fit(X_train, y_train, epochs=1, verbose=0)
+"""
+
+
+@pytest.mark.slow
+def test_a_real_graded_submission_keeps_its_override_through_a_rerun_and_force(tmp_path):
+    """One real TensorFlow grading (the second Dropout is missing), then a rerun from the store and --force."""
+    folder, out = tmp_path / "clase", tmp_path / "out"
+    write(folder / "dora.py", TINY)
+    assert run_cli("grade", str(folder / "dora.py"), "--out", str(out), "--no-insight",
+                   "--no-similarity").returncode == 1
+    assert grades(out)["dora"]["dropout"] == "0" and grades(out)["dora"]["score"] == "8"
+    override(out, "dora", "--check", "dropout", "--points", "1", "--comment", "one of the two Dropout layers")
+    for extra in ((), ("--force",)):
+        proc = run_cli("grade", str(folder / "dora.py"), "--out", str(out), "--no-insight", "--no-similarity", *extra)
+        assert proc.returncode == 1, proc.stderr
+        row = grades(out)["dora"]
+        assert (row["score"], row["dropout"], row["auto_score"], row["review"]) == ("9", "1", "8", "reviewed")
+    doc = result_json(out, "dora")
+    assert doc["status"] == "graded" and doc["score"] == 8.0 and doc["review"]["score"] == 9.0
