@@ -132,3 +132,17 @@ def test_an_output_folder_from_before_reviews(tmp_path):
     finals = refresh_outputs(tmp_path)
     assert {k: f.score for k, f in finals.items()} == {"ana": 10.0, "beto": 8.0}
     assert result_json(tmp_path, "beto")["review"]["state"] == "none"
+
+
+def test_gradescope_results_use_the_final_grade_of_a_reviewed_result_json(tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    setup_run(tmp_path)
+    refresh_outputs(tmp_path)
+    proc = run_cli("gradescope-results", str(tmp_path / "beto" / "result.json"), str(tmp_path / "gs.json"))
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads((tmp_path / "gs.json").read_text(encoding="utf-8"))
+    assert document["score"] == 10.0
+    assert {t["name"]: t["score"] for t in document["tests"]}["Dropout (dropout)"] == 2.0  # automatic: 0
