@@ -146,3 +146,21 @@ def test_gradescope_results_use_the_final_grade_of_a_reviewed_result_json(tmp_pa
     document = json.loads((tmp_path / "gs.json").read_text(encoding="utf-8"))
     assert document["score"] == 10.0
     assert {t["name"]: t["score"] for t in document["tests"]}["Dropout (dropout)"] == 2.0  # automatic: 0
+
+
+def test_a_cache_skips_unchanged_results_and_rereads_changed_ones(tmp_path):
+    from dataclasses import replace as _replace
+
+    from autograder.render import write_submission_outputs
+    from tests.bulk.results import graded
+
+    setup_run(tmp_path)
+    cache: dict = {}
+    assert refresh_outputs(tmp_path, cache=cache)["ana"].score == 10.0
+    assert len(cache) == 3
+    stale_entries = dict(cache)
+    # ana's result.json is rewritten by a new run (same id, fewer points): the cache must not hide it
+    write_submission_outputs(_replace(graded("ana", failing=("trains",)), sha256="a" * 64), tmp_path)
+    assert refresh_outputs(tmp_path, cache=cache)["ana"].score == 9.0
+    assert refresh_outputs(tmp_path, cache=cache)["beto"].score == 10.0
+    assert any(key not in stale_entries for key in cache)
