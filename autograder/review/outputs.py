@@ -185,7 +185,7 @@ class RunReviews:
         if self.store is None:
             return None
         if self.policy is not None and result.sha256:
-            penalty = late_penalty(self.policy, result.max_score, self.students.get(result.id))
+            penalty = late_penalty(self.policy, result.max_score, self.students.get(result.id), result.lang)
             if penalty is not None:
                 self.store.apply_late_penalty(result.id, result.sha256, penalty.points, penalty.reason)
         return self.store.reviews({result.id: result.sha256})[result.id]

@@ -44,11 +44,11 @@ def test_an_extension_moves_the_due_date():
 
 def test_penalty_is_a_share_of_max_score_per_day_and_zero_past_the_limit():
     def penalty(after, **fields):
-        return late_penalty(POLICY, 10.0, Student(submitted_at=(DUE + after).isoformat(), **fields))
+        return late_penalty(POLICY, 10.0, Student(submitted_at=(DUE + after).isoformat(), **fields), "en")
 
     assert penalty(timedelta(hours=-2)).points == 0.0
     two = penalty(timedelta(hours=25))
-    assert (two.points, two.days) == (-2.0, 2) and "late 2 days" in two.reason
+    assert (two.points, two.days) == (-2.0, 2) and "late 2 day(s)" in two.reason
     assert penalty(timedelta(days=3)).points == -3.0
     past = penalty(timedelta(days=3, minutes=1))
     assert past.points == -10.0 and "score 0" in past.reason
@@ -65,7 +65,8 @@ def test_canvas_late_mark_without_a_time_counts_one_day(tmp_path):
     bob, jane = students["smithbob_5678"], students["doejane_1234"]
     assert bob.late and not jane.late
     assert late_penalty(POLICY, 10.0, bob).points == -1.0
-    assert "marked LATE by Canvas" in late_penalty(POLICY, 10.0, bob).reason
+    assert "marked LATE by Canvas" in late_penalty(POLICY, 10.0, bob, "en").reason
+    assert "marcado LATE por Canvas" in late_penalty(POLICY, 10.0, bob).reason  # the assignment's Spanish
     assert late_penalty(POLICY, 10.0, jane) is None
     assert late_penalty(POLICY, 10.0, Student(late=True, extension_days=1)).points == 0.0
 

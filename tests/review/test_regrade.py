@@ -80,7 +80,7 @@ def test_late_policy_from_the_roster_and_a_removal_that_sticks(tmp_path):
     rows = grades(out)
     assert (rows["ana"]["score"], rows["ana"]["review"]) == ("0", "reviewed")  # 1 point - 1 day late (0.1 * 10)
     [late] = result_json(out, "ana")["review"]["adjustments"]
-    assert late["points"] == -1.0 and late["by"] == "policy" and "late 1 day" in late["reason"]
+    assert late["points"] == -1.0 and late["by"] == "policy" and "1 día(s) de retraso" in late["reason"]
     assert result_json(out, "beto")["review"]["adjustments"] == []  # within the extension
     assert result_json(out, "caro")["review"]["adjustments"] == []  # on time
     with ReviewStore.in_folder(out) as store:
