@@ -131,3 +131,51 @@ def test_a_real_graded_submission_keeps_its_override_through_a_rerun_and_force(t
         assert (row["score"], row["dropout"], row["auto_score"], row["review"]) == ("9", "1", "8", "reviewed")
     doc = result_json(out, "dora")
     assert doc["status"] == "graded" and doc["score"] == 8.0 and doc["review"]["score"] == 9.0
+
+
+def policy_assignment(tmp_path):
+    assignment = tmp_path / "tarea"
+    shutil.copytree(ROOT / "assignments" / "l2-dropout", assignment)
+    with open(assignment / "assignment.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[policy]\ndue = 2026-03-01T23:59:00+01:00\nlate_penalty_per_day = 0.1\nmax_late_days = 3\n')
+    return assignment
+
+
+def test_canvas_late_mark_in_a_real_run(tmp_path):
+    folder, out = tmp_path / "submissions", tmp_path / "out"
+    write(folder / "smithbob_LATE_5678_556690_tarea.ipynb", "{not json")
+    write(folder / "doejane_1234_556677_tarea.ipynb", "{not json")
+    run_cli("grade", str(folder), "--out", str(out), "--assignment", str(policy_assignment(tmp_path)))
+    override(out, "smithbob_5678", "--check", "model_built", "--points", "1", "--comment", "opens in Jupyter")
+    [late] = result_json(out, "smithbob_5678")["review"]["adjustments"]
+    assert late["points"] == -1.0 and "LATE" in late["reason"]
+    assert grades(out)["smithbob_5678"]["score"] == "0"  # 1 point, 1 day late (a tenth of 10)
+    assert result_json(out, "doejane_1234")["review"]["adjustments"] == []
+
+
+def test_moodle_download_worksheet_late_work_and_release_round_trip(tmp_path):
+    """A Moodle download and its grading worksheet in, the feedback zip and worksheet out, names matching."""
+    download, out = tmp_path / "L2-Dropout-12345", tmp_path / "out"
+    write(download / "Ana Gil_101_assignsubmission_file_" / "tarea.ipynb", "{not json")
+    write(download / "Beto Ruiz_102_assignsubmission_file_" / "tarea.ipynb", "{not json")
+    sheet = write(tmp_path / "worksheet.csv",
+                  "Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,"
+                  "Last modified (submission),Last modified (grade),Feedback comments\n"
+                  'Participant 101,Ana Gil,ana@uni.es,Submitted,,10,Yes,"Tuesday, 3 March 2026, 9:30 AM",-,\n'
+                  'Participant 102,Beto Ruiz,beto@uni.es,Submitted,,10,Yes,"Sunday, 1 March 2026, 11:00 PM",-,\n')
+    run_cli("grade", str(download), "--out", str(out), "--roster", str(sheet),
+            "--assignment", str(policy_assignment(tmp_path)))
+    assert sorted(grades(out)) == ["ana-gil_101", "beto-ruiz_102"]
+    [late] = result_json(out, "ana-gil_101")["review"]["adjustments"]
+    assert late["points"] == -2.0  # 33.5 hours late: 2 days
+    override(out, "beto-ruiz_102", "--check", "model_built", "--points", "1", "--comment", "abre bien")
+    proc = run_cli("release", str(out), "--to", "moodle", "--reviewed-only")
+    assert proc.returncode == 0 and "1 students" in proc.stdout and "1 left out" in proc.stdout, proc.stderr
+    import zipfile
+
+    with zipfile.ZipFile(out / "release-moodle" / "feedback.zip") as archive:
+        folders = {name.split("/")[0] for name in archive.namelist()}
+    assert folders == {"Beto Ruiz_102_assignsubmission_file_"}  # the download's own folder name
+    with open(out / "release-moodle" / "grading-worksheet.csv", newline="", encoding="utf-8") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert (row["Identifier"], row["Grade"]) == ("Participant 102", "1") and "abre bien" in row["Feedback comments"]
