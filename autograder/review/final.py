@@ -131,3 +131,18 @@ def review_document(review: Review | None, final: FinalGrade) -> dict[str, Any]:
                       for o in overrides],
         "adjustments": [{"points": a.points, "reason": a.reason, "by": a.by, "at": a.at} for a in adjustments],
     }
+
+
+def review_from_document(result: GradeResult, document: Any) -> Review | None:
+    """The Review a ``result.json``'s ``review`` object describes (for tools that only have the file, such as
+    ``gradescope-results``); None when there is none or it does not parse."""
+    if not isinstance(document, dict) or document.get("state") not in STATES:
+        return None
+    try:
+        overrides = tuple(Override(str(o["check"]), float(o["points"]), str(o.get("comment", "")), str(o.get("by", "")),
+                                   str(o.get("at", ""))) for o in document.get("overrides") or [])
+        adjustments = tuple(Adjustment(i, float(a["points"]), str(a.get("reason", "")), str(a.get("by", "")),
+                                       str(a.get("at", ""))) for i, a in enumerate(document.get("adjustments") or []))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return Review(result.id, result.sha256, document["state"], overrides, adjustments)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
+from autograder.i18n import translate
 from autograder.inputs.roster import Student
 
 DAY = timedelta(days=1)
@@ -100,26 +101,26 @@ def days_late(policy: LatePolicy, submitted: datetime, extension_days: float = 0
     return max(0, math.ceil(late / DAY)) if late > timedelta(0) else 0
 
 
-def late_penalty(policy: LatePolicy, max_score: float, student: Student | None) -> Penalty | None:
-    """The late adjustment for a student's submission; None when nothing says when it was handed in."""
+def late_penalty(policy: LatePolicy, max_score: float, student: Student | None, lang: str = "es") -> Penalty | None:
+    """The late adjustment for a student's submission, its reason in ``lang``; None when nothing says when it
+    was handed in."""
     if student is None:
         return None
     extension = float(student.extension_days or 0)
     submitted = parse_time(student.submitted_at, policy.due)
     if submitted is not None:
         days = days_late(policy, submitted, extension)
-        when = f"handed in {submitted.isoformat(timespec='minutes')}"
+        when = translate("late.when_time", lang, {"when": submitted.isoformat(timespec="minutes")})
     elif student.late:
         days = max(0, 1 - math.floor(extension))
-        when = "marked LATE by Canvas (no time given: counted as 1 day)"
+        when = translate("late.when_canvas", lang)
     else:
         return None
-    ext = f", extension {extension:g} days" if extension else ""
+    words = {"when": when, "days": days, "due": policy.due.isoformat(timespec="minutes"), "share": f"{policy.per_day:g}",
+             "max_score": f"{max_score:g}", "allowed": policy.max_days,
+             "extension": translate("late.extension", lang, {"days": f"{extension:g}"}) if extension else ""}
     if days == 0:
-        return Penalty(0.0, f"on time ({when}{ext})", 0)
+        return Penalty(0.0, translate("late.on_time", lang, words), 0)
     if policy.max_days is not None and days > policy.max_days:
-        return Penalty(-max_score, f"late {days} days, more than the {policy.max_days} allowed: score 0 "
-                                   f"({when}; due {policy.due.isoformat(timespec='minutes')}{ext})", days)
-    points = -round(days * policy.per_day * max_score, 6)
-    return Penalty(points, f"late {days} day{'s' if days > 1 else ''} × {policy.per_day:g} of {max_score:g} "
-                           f"({when}; due {policy.due.isoformat(timespec='minutes')}{ext})", days)
+        return Penalty(-max_score, translate("late.too_late", lang, words), days)
+    return Penalty(-round(days * policy.per_day * max_score, 6), translate("late.days", lang, words), days)

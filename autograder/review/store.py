@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from autograder.review.changes import Change, ReviewError, Transaction, VersionConflict
+from autograder.review.changes import number as _number, text as _text
 from autograder.review.final import POLICY, Adjustment, Comment, Override, Review
 from autograder.store import DB_NAME
 
@@ -46,21 +48,6 @@ CREATE TABLE IF NOT EXISTS review_current (
     result_key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS review_context (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-MAX_TEXT = 10_000
-"""Longest comment or reason kept (characters)."""
-
-
-class ReviewError(ValueError):
-    """A change that cannot be made (unknown submission or check, points out of range); one sentence."""
-
-
-class VersionConflict(ReviewError):
-    """Somebody changed the submission's review since the caller read it."""
-
-    def __init__(self, submission_id: str, expected: int, found: int):
-        self.submission_id, self.expected, self.found = submission_id, expected, found
-        super().__init__(f"the review of {submission_id!r} was changed by someone else (version {found}, "
-                         f"you had {expected}): reload it and try again")
 
 
 def utc_now() -> datetime:
@@ -352,95 +339,19 @@ class ReviewStore:
         return row
 
     def _tx(self):
-        return _Transaction(self)
+        return Transaction(self)
 
     def _change(self, submission_id: str, sha: str, action: str, by: str, expected: int | None, detail: dict,
-                mark: bool = True) -> "_Change":
+                mark: bool = True) -> Change:
         by = str(by or "").strip()
         if not by:
             raise ReviewError("every change needs the name of who makes it")
-        return _Change(self, submission_id, sha, action, by, expected, detail, mark)
+        return Change(self, submission_id, sha, action, by, expected, detail, mark)
 
     def _log_detail_update(self, extra: dict) -> None:
         row = self._db.execute("SELECT seq, detail FROM review_log ORDER BY seq DESC LIMIT 1").fetchone()
         self._db.execute("UPDATE review_log SET detail = ? WHERE seq = ?", (json.dumps({**json.loads(row[1]), **extra}),
                                                                             row[0]))
-
-
-class _Transaction:
-    def __init__(self, store: ReviewStore):
-        self.store = store
-
-    def __enter__(self) -> None:
-        self.store._lock.acquire()
-        self.store._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind, value, tb) -> None:
-        try:
-            self.store._db.execute("ROLLBACK" if kind else "COMMIT")
-        finally:
-            self.store._lock.release()
-
-
-class _Change(_Transaction):
-    """One change: the version check, the change itself (the ``with`` body, given the time), the head and
-    mark bookkeeping and the log row, all in one transaction."""
-
-    def __init__(self, store: ReviewStore, sid: str, sha: str, action: str, by: str, expected: int | None,
-                 detail: dict, mark: bool):
-        super().__init__(store)
-        self.sid, self.sha, self.action, self.by, self.expected, self.detail, self.mark = \
-            sid, sha, action, by, expected, detail, mark
-
-    def __enter__(self) -> str:  # type: ignore[override]
-        super().__enter__()
-        db = self.store._db
-        try:
-            head = db.execute("SELECT sha256, version FROM review_heads WHERE submission_id = ?", (self.sid,)).fetchone()
-            self.version = head[1] if head else 0
-            if self.expected is not None and int(self.expected) != self.version:
-                raise VersionConflict(self.sid, int(self.expected), self.version)
-            self.at = self.store.clock().astimezone(timezone.utc).isoformat(timespec="seconds")
-            if head is None:
-                db.execute("INSERT INTO review_heads VALUES (?, ?, 0)", (self.sid, self.sha))
-            elif head[0] != self.sha and self.action != "late_policy":
-                reviewed = db.execute("SELECT 1 FROM review_marks WHERE submission_id = ? AND sha256 = ?",
-                                      (self.sid, head[0])).fetchone()
-                if not reviewed:  # nothing waits on the earlier content: the review moves to this one
-                    db.execute("UPDATE review_heads SET sha256 = ? WHERE submission_id = ?", (self.sha, self.sid))
-            db.execute("UPDATE review_heads SET version = ? WHERE submission_id = ?", (self.version + 1, self.sid))
-            db.execute("INSERT INTO review_log (submission_id, sha256, action, reviewer, at, version, detail) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (self.sid, self.sha, self.action, self.by, self.at,
-                                                        self.version + 1, json.dumps(self.detail, ensure_ascii=False)))
-        except BaseException:
-            super().__exit__(RuntimeError, None, None)
-            raise
-        return self.at
-
-    def __exit__(self, kind, value, tb) -> None:
-        if kind is None and self.mark:
-            self.store._db.execute("INSERT OR REPLACE INTO review_marks VALUES (?, ?, ?, ?)",
-                                   (self.sid, self.sha, self.by, self.at))
-        super().__exit__(kind, value, tb)
-
-
-def _number(value: Any, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ReviewError(f"{what} must be a number, not {value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ReviewError(f"{what} must be a finite number, not {value!r}")
-    return number
-
-
-def _text(value: Any, what: str, required: bool) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ReviewError(f"the {what} must not be empty")
-    if len(text) > MAX_TEXT:
-        raise ReviewError(f"the {what} is longer than {MAX_TEXT} characters")
-    return text
 
 
 def reviews(out: Path) -> dict[str, Review]:
