@@ -97,7 +97,8 @@ class Changes:
         if self._refresh is None:
             from autograder.review.outputs import refresh_outputs
 
-            self._refresh = refresh_outputs
+            cache: dict = {}  # the desk lives long: unchanged results are not read again on every change
+            self._refresh = lambda out, ids: refresh_outputs(out, ids, cache)
         self._refresh(self.out, ids)
 
     def last_change_by(self, sid: str) -> str:
