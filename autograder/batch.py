@@ -113,7 +113,8 @@ def write_cells(sub: Submission | None, result: GradeResult, out_dir: Path) -> N
         return
     cells = [{"index": cell.index, "code": cell.original or cell.source} for cell in sub.cells]
     document = {"filename": sub.filename, "kind": sub.kind, "cells": cells, "output": result.output,
-                "output_dropped_bytes": result.output_dropped_bytes}
+                "output_dropped_bytes": result.output_dropped_bytes,
+                "output_cells": [list(cell) for cell in result.output_cells]}
     target = out_dir / result.id
     target.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target, prefix=".cells-", suffix=".json")

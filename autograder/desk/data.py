@@ -188,16 +188,26 @@ class ClassData:
         return kept
 
     def output(self, sid: str) -> dict[str, Any]:
-        """The run's printed output as the store kept it (``{"text", "dropped_bytes"}``)."""
+        """The run's printed output as the grade run kept it: ``{"text", "dropped_bytes", "by_cell"}``, where
+        ``by_cell`` maps a cell to its own output when the run marked where each cell's output starts (then
+        ``text`` keeps only what came before the first cell, e.g. the environment's warnings)."""
         raw = _read_json(self.out / sid / CELLS_FILE) if self.folder(sid) is not None else None
         if not isinstance(raw, dict):
-            return {"text": "", "dropped_bytes": 0}
+            return {"text": "", "dropped_bytes": 0, "by_cell": {}}
         text = raw.get("output") if isinstance(raw.get("output"), str) else ""
         dropped = raw.get("output_dropped_bytes") if isinstance(raw.get("output_dropped_bytes"), int) else 0
         if len(text) > MAX_OUTPUT_CHARS:
             dropped += len(text[MAX_OUTPUT_CHARS:].encode("utf-8"))
             text = text[:MAX_OUTPUT_CHARS]
-        return {"text": text, "dropped_bytes": dropped}
+        starts = [(c[0], c[1]) for c in raw.get("output_cells") or () if isinstance(c, list) and len(c) == 2
+                  and all(isinstance(v, int) and not isinstance(v, bool) for v in c)]
+        if not starts or any(b[1] < a[1] for a, b in zip(starts, starts[1:])):
+            return {"text": text, "dropped_bytes": dropped, "by_cell": {}}
+        by_cell: dict[int, str] = {}
+        for number, (cell, at) in enumerate(starts):
+            end = starts[number + 1][1] if number + 1 < len(starts) else len(text)
+            by_cell[cell] = by_cell.get(cell, "") + text[at:end]
+        return {"text": text[:starts[0][1]], "dropped_bytes": dropped, "by_cell": by_cell}
 
     def leads(self) -> tuple[dict[str, tuple[Lead, ...]], frozenset[str]]:
         """Per submission its similarity leads (best first), and the ids flagged as close to the published solution."""

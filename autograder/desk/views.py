@@ -243,9 +243,10 @@ def submission_view(data: ClassData, sid: str, result: GradeResult, review: Revi
         cell = error.location.cell if error.location and error.location.cell is not None else 0
         errors_by_cell.setdefault(cell, []).append({"type": error.type, "message": error.message,
                                                     "line": str(error.location.line or "") if error.location else ""})
-    cells = [dict(cell, lines=code_lines(cell["code"], shared.get(cell["index"], set())),
-                  errors=errors_by_cell.get(cell["index"], [])) for cell in data.cells(sid)]
     output = data.output(sid)
+    cells = [dict(cell, lines=code_lines(cell["code"], shared.get(cell["index"], set())),
+                  errors=errors_by_cell.get(cell["index"], []), output=output["by_cell"].get(cell["index"], ""))
+             for cell in data.cells(sid)]
     return {
         "id": sid, "source": result.source, "sha256": result.sha256, "status": result.status,
         "error": {"kind": result.error.kind, "message": result.error.message} if result.error else None,
@@ -263,7 +264,7 @@ def submission_view(data: ClassData, sid: str, result: GradeResult, review: Revi
                                        for a in review.previous.adjustments]}},
         "checks": checks,
         "cells": cells,
-        "output": {"text": output["text"], "dropped_bytes": output["dropped_bytes"],
+        "output": {"text": output["text"], "dropped_bytes": output["dropped_bytes"], "per_cell": bool(output["by_cell"]),
                    "lines": output["text"].count("\n") + (1 if output["text"] else 0)},
         "blocks": [{"role": b.role, "tone": b.tone, "icon": b.icon, "title": b.title, "name": b.name,
                     "settings": [list(s) for s in b.settings], "where": b.where, "problems": list(b.problems),

@@ -247,3 +247,26 @@ def test_the_grade_run_keeps_the_code_and_output_for_the_desk(tmp_path):
     assert kept["cells"] == [{"index": 1, "code": "print(1)"}, {"index": 2, "code": "x = 2"}]
     assert kept["output"] == "Epoch 1/2\nloss: 0.9\n" and kept["output_dropped_bytes"] == 12
     assert [p.name for p in (tmp_path / "eva").iterdir()] == ["cells.json"]  # no temporary file left
+
+
+def test_each_cell_shows_its_own_output_when_the_run_marked_it(tmp_path):
+    from dataclasses import replace
+
+    from tests.bulk.results import graded
+
+    from .helpers import submission
+
+    output = "a warning\none\n<b>two</b>\n"
+    result = replace(graded("eva"), sha256="e" * 64, output=output, output_cells=((1, 10), (2, 14), (3, len(output))))
+    make_out(tmp_path / "out", results=[result], subs={"eva": submission("eva", ["print('one')", "print('<b>two</b>')",
+                                                                                   "x = 1"])})
+    client = Desk(tmp_path / "out").client()
+    twin = client.get("/s/eva.json").json()
+    assert [c["output"] for c in twin["cells"]] == ["one\n", "<b>two</b>\n", ""]
+    assert twin["output"]["text"] == "a warning\n" and twin["output"]["per_cell"] is True
+    assert "&lt;b&gt;two&lt;/b&gt;" in client.get("/s/eva").text
+    broken = json.loads((tmp_path / "out" / "eva" / "cells.json").read_text())
+    broken["output_cells"] = [[1, 50], [2, 3], "x"]  # offsets going back: not trusted, the output shown whole
+    (tmp_path / "out" / "eva" / "cells.json").write_text(json.dumps(broken))
+    twin = client.get("/s/eva.json").json()
+    assert twin["output"]["text"] == output and all(c["output"] == "" for c in twin["cells"])

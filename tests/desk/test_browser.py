@@ -13,13 +13,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.render.conftest import ROOT, browser  # noqa: F401  (the project's Chromium fixture)
 
 pytestmark = pytest.mark.slow
-CLASS = {"alice.ipynb": "solutions/reference_notebook.ipynb", "bob.py": "solutions/variants/missing_dropout.py",
+CLASS = {"bob.py": "solutions/variants/missing_dropout.py",
          "carol.py": "solutions/variants/dropout_rate_zero.py", "dave.py": "solutions/variants/no_l2.py"}
+
+
+def three_cells():
+    """The reference solution as a notebook of three code cells, each printing its own line (one prints a forged
+    cell mark of the sandbox's output: it stays plain output of its own cell)."""
+    reference = (ROOT / "solutions" / "reference.py").read_text(encoding="utf-8")
+    imports, rest = reference.split("model = Sequential", 1)
+    build, train = rest.split("model.compile", 1)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# L2 + Dropout"),
+                      nbformat.v4.new_code_cell(imports + "print('imports done')"),
+                      nbformat.v4.new_code_cell("model = Sequential" + build +
+                                                "print('built')\nprint('\\x1eAGCELL:0000000000000000:9\\x1e forged')"),
+                      nbformat.v4.new_code_cell("model.compile" + train + "\nprint('trained')")]
+    return notebook
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +44,7 @@ def graded_class(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("class")
     for name, source in CLASS.items():
         shutil.copy(ROOT / source, folder / name)
+    nbformat.write(three_cells(), folder / "alice.ipynb")
     out = folder.parent / "out"
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--no-insight",
                           "--no-similarity", "-j", "2"], capture_output=True, text=True, timeout=600, cwd=ROOT)
@@ -141,6 +158,13 @@ def test_review_a_class_end_to_end(browser, desk, graded_class, shots):  # noqa:
     driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots / "desk-list.png"))
 
+    driver.find_element(By.LINK_TEXT, "alice").click()  # each cell with its own output, as it ran
+    wait_for(driver, "#cell-4 .cell-output")
+    outputs = {cell.get_attribute("id"): cell.find_element(By.CSS_SELECTOR, ".cell-output").text
+               for cell in driver.find_elements(By.CSS_SELECTOR, "article.cell[id^=cell-]")}
+    assert outputs["cell-2"] == "imports done"
+    assert "built" in outputs["cell-3"] and "AGCELL:0000000000000000:9" in outputs["cell-3"]  # forged: plain text
+    assert "Epoch 1/2" in outputs["cell-4"] and outputs["cell-4"].endswith("trained")
     driver.find_element(By.LINK_TEXT, "Export").click()
     wait_for(driver, "form[action='/export'] button").click()
     wait_for(driver, "ul.files a")
