@@ -54,6 +54,7 @@ def serve(out: Path, host: str = LOOPBACK, port: int = 0, reviewer_names: tuple[
     shown = f"[{host}]" if ":" in host else host
     for name, url in reviewers.urls(f"http://{shown}:{port}"):
         echo(f"{name}: {url}")
+    echo("Open your URL in a browser; Ctrl+C stops the desk. Every change rewrites grades.csv and the LMS files.")
     if not is_loopback(host):
         echo(f"warning: the desk listens on {host}, not only on this machine; anyone who can reach it and "
              "holds a URL can change grades (plain HTTP: use it on a trusted network only)")
