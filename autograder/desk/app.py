@@ -107,7 +107,8 @@ class Desk:
             return self.not_found(request)
         if action not in PERMISSION or not allowed(request.scope["reviewer"], PERMISSION[action]):
             return PlainText("Not a change the desk knows.", 404)
-        if int(request.headers.get("content-length") or 0) > MAX_FORM_BYTES:
+        length = request.headers.get("content-length") or "0"
+        if not length.isdigit() or int(length) > MAX_FORM_BYTES:
             return PlainText("The form is too large.", 413)
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         wants_json = "application/json" in request.headers.get("accept", "")
