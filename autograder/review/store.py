@@ -110,8 +110,11 @@ class ReviewStore:
         except (OSError, KeyError, csv.Error):
             ids = sorted(p.parent.name for p in self.out_dir.glob("*/result.json"))
         for sid in ids:
+            sid = sid.lstrip("'")  # grades.csv guards a leading formula character with a quote
+            if sid in ("", ".", "..") or "/" in sid or "\\" in sid:
+                continue  # not a folder of this output folder
             try:
-                doc = json.loads((self.out_dir / sid.lstrip("'") / "result.json").read_text(encoding="utf-8"))
+                doc = json.loads((self.out_dir / sid / "result.json").read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
             checks = [(c["id"], float(c.get("max_points", 0))) for c in doc.get("checks") or [] if "id" in c]
@@ -346,6 +349,8 @@ class ReviewStore:
         by = str(by or "").strip()
         if not by:
             raise ReviewError("every change needs the name of who makes it")
+        if len(by) > 200 or any(ord(ch) < 32 for ch in by):
+            raise ReviewError("a reviewer's name is at most 200 characters, on one line")
         return Change(self, submission_id, sha, action, by, expected, detail, mark)
 
     def _log_detail_update(self, extra: dict) -> None:

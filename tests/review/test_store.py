@@ -70,6 +70,8 @@ def test_audit_log_keeps_every_change_with_who(store):
     (lambda s: s.add_adjustment("ana", None, float("nan"), "x", "p"), "finite number"),
     (lambda s: s.add_adjustment("ana", None, -1, "  ", "p"), "reason must not be empty"),
     (lambda s: s.set_override("ana", None, "dropout", 1, "", " "), "name of who"),
+    (lambda s: s.set_override("ana", None, "dropout", 1, "", "a\nb"), "on one line"),
+    (lambda s: s.set_override("../ana", None, "dropout", 1, "", "p"), "no submission '../ana'"),
     (lambda s: s.set_override("ana", "f" * 64, "dropout", 1, "", "p"), "handed in again"),
     (lambda s: s.remove_adjustment("ana", None, 99, "p"), "no adjustment 99"),
 ])
