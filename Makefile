@@ -39,7 +39,7 @@ ENVIRONMENT := $(VENV)/environment.txt
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) $(wildcard assignments/*/assignment.toml)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[grader,dev,dask]"
+	$(BIN)/pip install -q -c $(CONSTRAINTS) -e ".[grader,dev,dask,desk]"
 	for a in assignments/*/; do $(BIN)/python -m autograder.environment "$$a" || exit 1; done > $(ENVIRONMENT)
 	$(BIN)/pip install -q -c $(CONSTRAINTS) -r $(ENVIRONMENT)
 	touch $(STAMP)

@@ -37,6 +37,9 @@ class Assignment:
     """The ``[similarity]`` section (read by ``autograder.similarity.run``); it never changes a grade."""
     insight: dict[str, Any] = field(default_factory=dict)
     """The ``[insight]`` section: the regularization insight's budget (``enabled = false`` turns it off)."""
+    policy: dict[str, Any] = field(default_factory=dict)
+    """The optional ``[policy]`` section: due date and late penalty (``autograder.review.late``); it never
+    changes a grade, only adds a late adjustment to the final grade."""
 
     @property
     def points(self) -> dict[str, float]:
@@ -162,4 +165,5 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         if raw["data"].get("keras_datasets") else None,
         similarity=dict(raw.get("similarity", {})),
         insight=dict(raw.get("insight", {})),
+        policy=dict(raw.get("policy", {})),
     )

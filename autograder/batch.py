@@ -7,6 +7,7 @@ child) -> outputs (``OUT/<id>/``, ``grades.csv``, summaries, LMS gradebooks).
 """
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -25,12 +26,15 @@ from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.memo import TrainingMemo
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.render_process import Renderer
+from autograder.review.late import parse_policy
+from autograder.review.outputs import RunReviews
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
 from autograder.sandbox.worker import SandboxWorker, preimport_modules
 from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
 from autograder.types import GradeResult, Submission
 
 STAGING = ".staging"
+CELLS_FILE = "cells.json"
 
 
 @dataclass(frozen=True)
@@ -102,12 +106,34 @@ def plan(subs: list[Submission], assignment: Assignment, options: BatchOptions, 
     return Plan(cached=tuple(cached), to_grade=tuple(to_grade), keys=keys)
 
 
-def write_outputs(result: GradeResult, out_dir: Path) -> None:
+def write_cells(sub: Submission | None, result: GradeResult, out_dir: Path) -> None:
+    """``OUT/<id>/cells.json``, for the review desk: the code as it ran (each cell as the student wrote it) and
+    the printed output the run kept. Replaced atomically."""
+    if sub is None:
+        return
+    cells = [{"index": cell.index, "code": cell.original or cell.source} for cell in sub.cells]
+    document = {"filename": sub.filename, "kind": sub.kind, "cells": cells, "output": result.output,
+                "output_dropped_bytes": result.output_dropped_bytes,
+                "output_cells": [list(cell) for cell in result.output_cells]}
+    target = out_dir / result.id
+    target.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target, prefix=".cells-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            json.dump(document, fh, ensure_ascii=False)
+        os.replace(temporary, target / CELLS_FILE)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(result: GradeResult, out_dir: Path, review: dict | None = None) -> None:
     """``OUT/<id>/`` files, each replaced atomically, ``result.json`` last: when it is current, so are
-    the reports beside it (a run killed half-way never leaves a current result.json by stale reports)."""
+    the reports beside it (a run killed half-way never leaves a current result.json by stale reports).
+    ``review``: result.json's ``review`` object (the stored review and late policy applied)."""
     staging = Path(tempfile.mkdtemp(dir=out_dir / STAGING))
     try:
-        written = write_submission_outputs(result, staging)
+        written = write_submission_outputs(result, staging, review)
         target = out_dir / result.id
         target.mkdir(parents=True, exist_ok=True)
         for path in sorted(written.iterdir(), key=lambda p: (p.name == "result.json", p.name)):
@@ -176,6 +202,13 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     results: list[GradeResult] = []
     lock = threading.Lock()
     runnable = [sub for sub in work.to_grade if sub.load_error is None]
+    try:
+        policy = parse_policy(assignment.policy)
+    except ValueError as exc:  # the CLI refuses such an assignment; other callers grade without it
+        _warn(str(exc))
+        policy = None
+    reviews = RunReviews(out, policy, students or {}, enabled=store is not None)
+    by_id = {sub.id: sub for sub in subs}
 
     def finish(result: GradeResult, cached: bool = False) -> None:
         if not cached and store is not None:
@@ -184,7 +217,8 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
             except Exception as exc:  # a full disk must not stop the other submissions
                 _warn(f"could not store the result of {result.id}: {exc}")
         try:
-            renderer.call(write_outputs, result, out)
+            renderer.call(write_outputs, result, out, reviews.document(result))
+            write_cells(by_id.get(result.id), result, out)
         except Exception as exc:
             _warn(f"could not write the reports of {result.id}: {type(exc).__name__}: {exc}")
         with lock:
@@ -214,8 +248,9 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     for thread in threads:
         thread.join()
     writer.close()
+    views, finals = reviews.close(results, work.keys, assignment.title, assignment.rules, assignment.folder)
     try:
-        renderer.call(write_run_files, results, assignment, out, students or {})
+        renderer.call(write_run_files, views, assignment, out, students or {}, finals)
         if options.similarity:
             renderer.call(write_similarity_files, subs, results, assignment, out, options.lang)
     finally:
@@ -228,10 +263,11 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
 
 
 def write_run_files(results: list[GradeResult], assignment: Assignment, out: Path,
-                    students: Mapping[str, Student]) -> None:
-    """``grades.csv`` and the summaries, then the Canvas and Moodle gradebooks."""
+                    students: Mapping[str, Student], finals: Mapping | None = None) -> None:
+    """``grades.csv`` and the summaries, then the Canvas and Moodle gradebooks. ``results`` with their final
+    grades (``autograder.review``); ``finals``: id -> FinalGrade for grades.csv's review columns."""
     try:
-        write_run_outputs(results, out)
+        write_run_outputs(results, out, finals=dict(finals) if finals else None)
     except Exception as exc:
         _warn(f"could not write the run's summary files: {type(exc).__name__}: {exc}")
         if not (out / "grades.csv").exists():

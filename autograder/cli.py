@@ -11,6 +11,7 @@ from autograder.assignment import DEFAULT_ASSIGNMENT, load_assignment
 from autograder.assignments_command import assignments
 from autograder.integrations.commands import after_grading, min_score_exit_code, with_grade_options
 from autograder.integrations.commands import export, gradescope_results_command
+from autograder.review.commands import override_command, release_command
 from autograder.types import GradeResult
 
 # The grading modules (batch, rendering, inputs) are imported inside ``grade``, after the first worker
@@ -90,6 +91,9 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
     try:
         task = load_assignment(assignment).with_run_overrides(**limits).with_datasets(datasets)
         preimport = preimport_modules(task.run)
+        from autograder.review.late import parse_policy
+
+        parse_policy(task.policy)
     except (OSError, KeyError, ValueError) as exc:
         raise click.UsageError(f"cannot load assignment {assignment!r}: {exc}")
     # TensorFlow loads in the first worker from here on, while the grading modules load and the inputs are read.
@@ -132,13 +136,37 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
         more = f" (+{len(inputs.unmatched) - 10})" if len(inputs.unmatched) > 10 else ""
         console.print(f"{len(inputs.unmatched)} students in the roster have no submission: {names}{more}",
                       highlight=False)
-    after_grading(results, task, github, junit_path)
+    from autograder.review.outputs import apply_reviews, record_run_outputs
+
+    after_grading(apply_reviews(out_dir, results), task, github, junit_path)  # the final grades (reviews, late work)
+    record_run_outputs(out_dir, junit_path)
     sys.exit(exit_code(results) if min_score is None else min_score_exit_code(results, min_score))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (default: any free one).")
+@click.option("--reviewer", "reviewers", multiple=True, metavar="NAME",
+              help="A reviewer (repeatable): each gets a URL with a secret token. Default: you (the OS user).")
+def review(out_dir, host, port, reviewers) -> None:
+    """Serve the review desk for the results in OUT_DIR: one URL per reviewer is printed."""
+    if not any(out_dir.glob("*/result.json")):
+        raise click.UsageError(f"{out_dir} holds no results (run autograder grade ... --out {out_dir} first)")
+    from autograder.desk import serve
+
+    try:
+        serve(out_dir, host, port, tuple(reviewers), echo=click.echo)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(str(exc))
 
 
 main.add_command(export)
 main.add_command(gradescope_results_command)
 main.add_command(assignments)
+main.add_command(override_command)
+main.add_command(release_command)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,19 @@ def clean_output(text: str) -> str:
     return "\n".join(lines)
 
 
+def cell_outputs(text: str, starts: tuple[tuple[int, int], ...]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The printed output cleaned, and where each cell's part of it starts (each part cleaned on its own, so the
+    offsets stay true). ``starts``: (cell, offset in ``text``) as the sandbox marked them."""
+    if not starts:
+        return clean_output(text), ()
+    parts, cells = [clean_output(text[:starts[0][1]])], []
+    for number, (cell, at) in enumerate(starts):
+        end = starts[number + 1][1] if number + 1 < len(starts) else len(text)
+        cells.append((cell, sum(len(part) for part in parts)))
+        parts.append(clean_output(text[at:end]))
+    return "".join(parts), tuple(cells)
+
+
 def default_input_dim(assignment: Assignment) -> int:
     with np.load(io.BytesIO(assignment.data), allow_pickle=False) as npz:
         return int(npz["input_dim"]) if "input_dim" in npz.files else int(npz["X_train"].shape[1])
@@ -280,8 +293,8 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
         outcome = "memory_limit"
     params = limit_params(assignment, limits, artifact.message, lang)
     run_extra = dict(isolation=artifact.isolation, student_errors=errors, environment=diagnosis.environment,
-                     keras2=keras2_notes(artifact), output=clean_output(artifact.output),
-                     output_dropped_bytes=artifact.output_dropped_bytes)
+                     keras2=keras2_notes(artifact), output_dropped_bytes=artifact.output_dropped_bytes)
+    run_extra["output"], run_extra["output_cells"] = cell_outputs(artifact.output, artifact.output_cells)
     if spec is None and outcome is not None:
         return error_result(sub, assignment, lang, outcome, params, started, **run_extra)
     mismatch = cross_check(sub, spec, artifact.state)

@@ -26,6 +26,7 @@ from autograder import __version__
 from autograder.assignment import Assignment
 from autograder.integrations.result_file import result_from_dict
 from autograder.render.result_json import result_to_dict
+from autograder.sandbox.worker import output_cells
 from autograder.types import GradeResult, TrainingResult
 
 DB_NAME = "results.sqlite"
@@ -98,7 +99,8 @@ def result_extras(result: GradeResult) -> dict:
     return {"output": result.output, "output_dropped_bytes": result.output_dropped_bytes,
             "ignored": list(result.ignored), "filename": result.filename,
             "models_seen": result.model.models_seen if result.model else None,
-            "training_elapsed_s": result.training.elapsed_s if result.training else None}
+            "training_elapsed_s": result.training.elapsed_s if result.training else None,
+            "output_cells": [list(cell) for cell in result.output_cells]}
 
 
 def rebuild_result(document: dict, extra: dict) -> GradeResult:
@@ -112,7 +114,8 @@ def rebuild_result(document: dict, extra: dict) -> GradeResult:
     return dataclasses.replace(
         result, model=model, training=training, output=str(extra.get("output") or ""),
         output_dropped_bytes=int(extra.get("output_dropped_bytes") or 0),
-        ignored=tuple(extra.get("ignored") or ()), filename=str(extra.get("filename") or result.filename))
+        ignored=tuple(extra.get("ignored") or ()), filename=str(extra.get("filename") or result.filename),
+        output_cells=output_cells(extra.get("output_cells")))
 
 
 def storable(result: GradeResult) -> bool:

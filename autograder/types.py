@@ -104,6 +104,8 @@ class ExecutionArtifact:
     """``bwrap`` (namespaces + limits) or ``process`` (limits only)."""
     message: str = ""
     """Details from the sandbox about an abnormal end (signal, exit code)."""
+    output_cells: tuple[tuple[int, int], ...] = ()
+    """(cell, character offset in ``output``) where each cell's printed output starts (0 for a script)."""
     fit_samples: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per model index, a bounded sample of the arrays its ``fit`` received: ``{"x": b64, "y": b64}`` of
     ``.npy`` bytes, opaque here (only the trainer's sandboxed child parses them)."""
@@ -499,6 +501,9 @@ class GradeResult:
     """What the grading environment lacked (reported apart from the student's own errors)."""
     keras2: tuple[Keras2Note, ...] = ()
     """Keras 2 spellings mapped to Keras 3 while grading, each with its modern spelling."""
+    output_cells: tuple[tuple[int, int], ...] = ()
+    """(cell, character offset in ``output``) where each cell's printed output starts: the review desk shows
+    each cell with its own output. Empty when unknown (output before the first offset came before any cell)."""
 
 
 def to_plain(value: Any) -> Any:

@@ -40,6 +40,10 @@ class Student:
     late: bool = False
     """Canvas marked the submission late."""
     in_roster: bool = False
+    submitted_at: str = ""
+    """When it was handed in, as the roster writes it (``submitted_at``, Moodle's "Last modified (submission)")."""
+    extension_days: float = 0.0
+    """Days added to the assignment's due date for this student (the roster's ``extension_days``)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ HEADERS = {
     "sis_user_id": {"sisuserid", "studentid", "studentnumber", "idnumber", "numerodeid", "matricula", "legajo"},
     "login_id": {"sisloginid", "login", "loginid", "username", "usuario", "nombredeusuario"},
     "section": {"section", "seccion", "group", "grupo"},
+    "submitted_at": {"submittedat", "lastmodifiedsubmission", "submissiontime", "submitted", "handedin",
+                     "ultimamodificacionentrega", "fechadeentrega", "entregadoel"},
+    "extension_days": {"extensiondays", "extension", "extensions", "prorroga", "diasdeprorroga", "diasextra"},
 }
 
 
@@ -126,9 +133,15 @@ def read_roster(path: Path) -> tuple[RosterEntry, ...]:
             continue  # the second row of a Canvas gradebook export
         participant = re.sub(r"\D", "", cell("participant"))
         email = cell("email")
+        try:
+            extension = float(cell("extension_days").replace(",", ".") or 0)
+        except ValueError:
+            raise RosterError(f"the roster {path}, line {number}: extension_days must be a number of days, "
+                              f"not {cell('extension_days')!r}") from None
         student = Student(name=name, email=email, canvas_user_id=cell("id") if canvas_like else "",
                           moodle_participant_id=participant, sis_user_id=cell("sis_user_id"),
-                          login_id=cell("login_id"), section=cell("section"), in_roster=True)
+                          login_id=cell("login_id"), section=cell("section"), in_roster=True,
+                          submitted_at=cell("submitted_at"), extension_days=extension)
         keys = {cell("id"), participant, cell("sis_user_id"), cell("login_id"), email, email.split("@")[0]}
         names = {compact(name)}
         if cell("first") and cell("last"):
@@ -165,4 +178,5 @@ def merge(student: Student, entry: RosterEntry) -> Student:
         canvas_user_id=student.canvas_user_id or r.canvas_user_id,
         moodle_participant_id=student.moodle_participant_id or r.moodle_participant_id,
         sis_user_id=r.sis_user_id or student.sis_user_id, login_id=r.login_id or student.login_id,
-        section=r.section or student.section, in_roster=True)
+        section=r.section or student.section, in_roster=True,
+        submitted_at=r.submitted_at or student.submitted_at, extension_days=r.extension_days or student.extension_days)

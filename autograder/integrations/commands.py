@@ -115,5 +115,8 @@ def gradescope_results_command(result_path: Path, out_json: Path, assignment: st
         write_results(failure_results(str(exc), lang), out_json)
         click.echo(f"{out_json}: no result ({exc})", err=True)
         sys.exit(1)
+    from autograder.review.outputs import with_file_review
+
+    result = with_file_review(result, result_path)  # the final grade when the result.json was reviewed
     write_results(gradescope_results(result, rules, visibility, stdout_visibility), out_json)
     click.echo(f"{out_json}: {result.id} {result.score:g}/{result.max_score:g}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from autograder.atomic import write_text_atomic
 from autograder.render.filters import code_spans, fence, md_cell, md_text, tidy_markdown
 from autograder.render.gradebook import write_grades_csv
 from autograder.render.result_json import result_to_dict
@@ -72,22 +73,28 @@ def render_summary_html(results: list[GradeResult], lang: str | None = None) -> 
                                                                     version=_run_version(results), **view)
 
 
-def write_submission_outputs(result: GradeResult, out_dir: Path) -> Path:
-    """``OUT/<id>/result.json``, ``report.md`` and ``report.html``; returns the folder."""
+def write_submission_outputs(result: GradeResult, out_dir: Path, review: dict | None = None) -> Path:
+    """``OUT/<id>/result.json``, ``report.md`` and ``report.html``; returns the folder. ``review``: the
+    ``review`` object of result.json (``autograder.review.final.review_document``), when there is one."""
     folder = out_dir / result.id
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "result.json").write_text(json.dumps(result_to_dict(result), ensure_ascii=False, indent=2), encoding="utf-8")
+    document = result_to_dict(result)
+    if review is not None:
+        document["review"] = review
+    (folder / "result.json").write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
     (folder / "report.md").write_text(render_markdown(result), encoding="utf-8")
     (folder / "report.html").write_text(render_html(result), encoding="utf-8")
     return folder
 
 
-def write_run_outputs(results: list[GradeResult], out_dir: Path, lang: str | None = None) -> None:
-    """Outputs for the whole run: ``grades.csv``, ``summary.html`` and ``summary.md``.
+def write_run_outputs(results: list[GradeResult], out_dir: Path, lang: str | None = None,
+                      finals: dict | None = None) -> None:
+    """Outputs for the whole run: ``grades.csv``, ``summary.html`` and ``summary.md``, each replaced atomically.
 
-    ``lang`` defaults to the language most reports were written in.
+    ``lang`` defaults to the language most reports were written in. ``results`` as the exports show them
+    (final grades); ``finals``: id -> FinalGrade (``autograder.review``), for grades.csv's review columns.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_grades_csv(results, out_dir / "grades.csv")
-    (out_dir / "summary.html").write_text(render_summary_html(results, lang), encoding="utf-8")
-    (out_dir / "summary.md").write_text(render_summary_markdown(results, lang), encoding="utf-8")
+    write_grades_csv(results, out_dir / "grades.csv", finals)
+    write_text_atomic(out_dir / "summary.html", render_summary_html(results, lang))
+    write_text_atomic(out_dir / "summary.md", render_summary_markdown(results, lang))

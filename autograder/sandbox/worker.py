@@ -290,6 +290,7 @@ class SandboxWorker:
             isolation=self.isolation,
             message=str(reply.get("detail", "")),
             fit_samples=reply["fit_samples"] if isinstance(reply.get("fit_samples"), dict) else {},
+            output_cells=output_cells(reply.get("output_cells")),
         )
 
     def train(self, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:
@@ -299,3 +300,16 @@ class SandboxWorker:
         if reply.get("outcome") != "completed" and not state.get("error"):
             state = dict(state, error=f"the training run ended with {reply.get('outcome')} ({reply.get('detail')})")
         return state
+
+
+def output_cells(raw: Any) -> tuple[tuple[int, int], ...]:
+    """The supervisor's ``[[cell, offset]]`` list, checked (offsets never decrease)."""
+    if not isinstance(raw, list):
+        return ()
+    cells: list[tuple[int, int]] = []
+    for item in raw[:5000]:
+        if (isinstance(item, list) and len(item) == 2 and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                                                              for v in item)
+                and (not cells or item[1] >= cells[-1][1])):
+            cells.append((item[0], item[1]))
+    return tuple(cells)

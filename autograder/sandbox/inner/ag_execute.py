@@ -243,7 +243,15 @@ def run(job, namespace, channel_fd):
             except Exception:
                 pass
 
+    mark = job.get("output_mark")
     for filename, where, source in units:
+        if mark:  # where this unit's printed output starts (the supervisor takes the mark out)
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                _write(1, ("\x1eAGCELL:%s:%d\x1e" % (mark, where.get("cell") or 0)).encode("ascii"))
+            except Exception:
+                pass
         try:
             code_units = statements(filename, source)
         except Exception as exc:  # a SyntaxError, or e.g. a ValueError for NUL bytes

@@ -25,6 +25,7 @@ MEMORY_POLL_S = 0.5
 DISK_POLL_S = 1.0
 MAX_FILES = 20000  # used only when the grader sends no "max_files" (RunLimits.max_files is the source)
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+MAX_MARKS = 5000
 MEMORY_HINTS = ("bad_alloc", "Resource exhausted", "ResourceExhaustedError", "MemoryError",
                 "Cannot allocate memory", "OOM when allocating")
 
@@ -98,6 +99,60 @@ class MemoryGauge:
         return False
 
 
+class OutputMarks:
+    """Cuts the runner's cell marks (``\\x1eAGCELL:<job nonce>:<cell>\\x1e``, written to the output pipe before
+    each cell runs) out of the printed output and remembers where each cell's output starts. The zygote draws the
+    nonce per job; a submission that finds and prints it can only misplace its own output in the desk's view."""
+
+    def __init__(self, nonce):
+        self.prefix = b"\x1eAGCELL:" + nonce.encode("ascii") + b":" if nonce else b""
+        self.carry = b""
+        self.seen = 0  # bytes of output (marks left out) passed on so far
+        self.starts = []  # (cell, byte offset in the output)
+
+    def feed(self, data):
+        """``data`` without the marks in it (a mark split across two reads is held back until complete).
+        Linear in the data, however many separator bytes a submission prints."""
+        if not self.prefix:
+            return data
+        data, self.carry = self.carry + data, b""
+        out = bytearray()
+        size, longest = len(data), len(self.prefix) + 11
+        pos = 0
+        while pos < size:
+            at = data.find(b"\x1e", pos)
+            if at < 0:
+                out += data[pos:]
+                break
+            out += data[pos:at]
+            head = data[at:at + longest + 1]
+            end = head.find(b"\x1e", 1)
+            if end < 0 and len(head) <= longest and (head.startswith(self.prefix) or self.prefix.startswith(head)):
+                self.carry = data[at:]  # perhaps a mark cut by the read: wait for the rest
+                break
+            cell = head[len(self.prefix):end] if end > 0 and head.startswith(self.prefix) else b""
+            if cell.isdigit():
+                if len(self.starts) < MAX_MARKS:
+                    self.starts.append((int(cell), self.seen + len(out)))
+                pos = at + end + 1
+            else:  # a separator byte of the submission's own output
+                out += b"\x1e"
+                pos = at + 1
+        self.seen += len(out)
+        return bytes(out)
+
+    def finish(self):
+        """What was held back at the end (a mark never completed is plain output)."""
+        rest, self.carry = self.carry, b""
+        self.seen += len(rest)
+        return rest
+
+    def cells(self, kept):
+        """``[[cell, character offset in the kept output as decoded]]``."""
+        return [[cell, len(bytes(kept[:min(offset, len(kept))]).decode("utf-8", "replace"))]
+                for cell, offset in self.starts]
+
+
 def disk_usage(folder, max_files=MAX_FILES):
     """(bytes, entries) under ``folder``, counting stops after ``max_files`` entries."""
     used, entries, todo = 0, 0, [folder]
@@ -139,6 +194,7 @@ class Supervisor:
         disk_budget = int(limits.get("disk_mb", 512)) * 1024 * 1024
         max_files = int(limits.get("max_files", MAX_FILES))
         kept, total, channel, last_line = bytearray(), 0, bytearray(), None
+        marks = OutputMarks(limits.get("output_mark"))
         open_fds = {out_r, ch_r}
         status = rusage = exited_at = channel_closed_at = None
         stop = None  # (outcome, detail) when the supervisor ends the job
@@ -174,6 +230,11 @@ class Supervisor:
                 except OSError:
                     data = b""
                 if not data:
+                    if fd == out_r:
+                        rest = marks.finish()
+                        total += len(rest)
+                        if len(kept) < keep:
+                            kept += rest[: keep - len(kept)]
                     open_fds.discard(fd)
                     if fd == ch_r and status is None:
                         status, rusage = wait_briefly(pid, 0.2)
@@ -183,6 +244,7 @@ class Supervisor:
                             exited_at = time.monotonic()
                     continue
                 if fd == out_r:
+                    data = marks.feed(data)
                     total += len(data)
                     if len(kept) < keep:
                         kept += data[: keep - len(kept)]
@@ -215,7 +277,8 @@ class Supervisor:
         if stop is None:
             stop = self.classify(status, rusage, state, text, limits, channel_closed_at)
         return {"outcome": stop[0], "detail": stop[1], "state": state, "output": text,
-                "output_dropped_bytes": max(0, total - len(kept)), "elapsed_s": elapsed}
+                "output_dropped_bytes": max(0, total - len(kept)), "elapsed_s": elapsed,
+                "output_cells": marks.cells(kept)}
 
     @staticmethod
     def classify(status, rusage, state, text, limits, channel_closed_at):

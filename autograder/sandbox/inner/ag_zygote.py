@@ -162,8 +162,11 @@ class Zygote:
             if "input_dim" in data:
                 data["input_dim"] = int(data["input_dim"])
         workdir = self.make_workdir(job.get("files", []))
+        mark = os.urandom(8).hex()  # the runner's cell marks in the output carry it (ag_supervise.OutputMarks)
+        job = dict(job, output_mark=mark)
         try:
-            result = self.spawn(lambda fd: ag_execute.main_child(job, data, fd), job["limits"], workdir)
+            result = self.spawn(lambda fd: ag_execute.main_child(job, data, fd), dict(job["limits"], output_mark=mark),
+                                workdir)
             if job.get("fit_sample"):  # read while the folder exists; the bytes stay opaque here
                 import ag_sample
 
