@@ -163,6 +163,9 @@ def environment_cause(error: StudentError) -> tuple[str, str, str] | None:
     """(kind, subject, detail) when the grading environment caused the error, else None."""
     if error.download is not None:
         return "download", error.download.file, error.download.origin
+    if error.cause is not None:  # seen on the live exception: a stand-in's value, an output not written
+        kind, subject = error.cause
+        return kind, module_subject(subject) if kind == "missing_module" else subject, ""
     text = f"{error.type}: {error.message}"
     module = NO_MODULE.search(error.message)
     if (module and is_colab(module.group(1))) or "google.colab" in text:
@@ -195,11 +198,17 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
     roots = list(fold(errors))
     tagged: list[StudentError] = []
     causes: dict[int, tuple[str, str, str]] = {}
+    unwritten: dict[str, int] = {}  # an output that could not be written -> its error
     for i, error in enumerate(errors):
         root = roots[i]
         if root is not None and roots[root] is not None:  # its root was itself found to follow (a stale value)
             root = roots[i] = roots[root]
         cause = environment_cause(error) if root is None else None
+        if cause is not None and cause[0] == "missing_file" and cause[1] in unwritten:
+            root, cause = unwritten[cause[1]], None  # reading back what could not be written
+            roots[i] = root
+        elif cause is not None and cause[0] == "output":
+            unwritten.setdefault(cause[1], i)
         if root is None and cause is None:
             root = roots[i] = stale_root(errors, roots, i, [e.environment for e in tagged])
         if root is None:
