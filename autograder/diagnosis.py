@@ -231,15 +231,22 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
                                   through_keras=old.through_keras or issue.through_keras,
                                   detail=old.detail or issue.detail)
 
+    via_standin = [i for i in causes if errors[i].cause is not None and errors[i].cause[0] == "missing_module"]
     for i, (kind, subject, detail) in causes.items():
-        add(EnvironmentIssue(kind=kind, subject=subject, location=errors[i].location, error=error_text(errors[i]),
-                             detail=detail, through_keras=errors[i].download is not None, followers=followers[i]))
+        if i not in via_standin:
+            add(EnvironmentIssue(kind=kind, subject=subject, location=errors[i].location, error=error_text(errors[i]),
+                                 detail=detail, through_keras=errors[i].download is not None, followers=followers[i]))
     for module in standins:
         full = module.name if module.name.startswith(module.module + ".") else module.module
         kind = "colab" if is_colab(full) else "missing_module"
         # Each package once: ``import wandb`` and ``from wandb.integration.keras import ...`` are one issue.
         add(EnvironmentIssue(kind=kind, subject="google.colab" if kind == "colab" else module_subject(full),
                              location=module.location, stood_in=True), counted=False)
+    for i in via_standin:  # a stood-in module's value reached the code that failed: it follows from the import
+        key = (causes[i][0], causes[i][1])
+        old = issues.get(key) or EnvironmentIssue(kind=key[0], subject=key[1], location=errors[i].location,
+                                                  stood_in=True, followers=-1)
+        issues[key] = replace(old, followers=old.followers + 1 + followers[i], error=old.error or error_text(errors[i]))
     for download in downloads:
         if not download.served:
             # The refusal usually also raised an error (listed above): the same attempt is not counted twice.
