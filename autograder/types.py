@@ -366,6 +366,9 @@ class Insight:
     batch_size: int = 0
     """0: full-batch epochs."""
     elapsed_s: float = 0.0
+    facts: tuple[tuple[str, Any], ...] = ()
+    """Why it was skipped, as data the report words in its language (``(("why", "rows"), ("rows", [30]),
+    ("input", [784]))``); ``error`` is then only the fact's name."""
 
 
 @dataclass(frozen=True)
