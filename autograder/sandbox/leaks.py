@@ -23,9 +23,13 @@ def runner_modules() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=None)
 def patterns(workroot: str) -> tuple[tuple[re.Pattern[str], Any], ...]:
     root = re.escape(workroot.rstrip("/"))
+    # The grader's Python installation (``/work/.venv/lib/python3.11/site-packages/keras/...`` in a warning):
+    # shown from ``site-packages/`` on, as a student's own installation would show it.
+    installs = "|".join(re.escape(r.rstrip("/")) for r in sorted(bwrap.python_roots(), key=len, reverse=True))
     runner_dirs = "|".join(re.escape(d) for d in (bwrap.RUNNER_MOUNT, str(bwrap.INNER_DIR)))
     modules = "|".join(re.escape(m) for m in runner_modules())
     return (
+        (re.compile(rf"(?:{installs})/(?:lib/python[\d.]+/)?(?=site-packages/)"), ""),
         (re.compile(rf"(?:{runner_dirs})/(?:{modules})\.py"), "<grader>"),
         (re.compile(rf"(?:{runner_dirs})\b"), "<grader>"),
         (re.compile(rf"{root}/job-\d+/"), ""),

@@ -101,6 +101,13 @@ def install_compile(notes):
 
     compile.__doc__ = inner.__doc__
     Model.compile = compile
+    try:  # Keras compares Model.compile with Trainer.compile to tell a custom compile, which ``load_model``
+        # then skips ("compile() was not called as part of model loading"): the wrapped one is not custom
+        from keras.src.trainers.trainer import Trainer
+
+        Trainer.compile = compile
+    except Exception:
+        pass
 
 
 def install(notes):
