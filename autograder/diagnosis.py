@@ -181,6 +181,19 @@ def environment_cause(error: StudentError) -> tuple[str, str, str] | None:
     return None
 
 
+def read_back(error: StudentError, cause: tuple[str, str, str] | None, unwritten: dict[str, int]) -> int | None:
+    """The earlier failed write an error only follows from: it reads a path that write could not make (the path
+    itself, or one inside a folder that could not be made), or its message names such a path."""
+    if not unwritten or (cause is not None and cause[0] != "missing_file"):
+        return None
+    for path, index in unwritten.items():
+        if cause is not None and (cause[1] == path or cause[1].startswith(path.rstrip("/") + "/")):
+            return index
+        if len(path) > 3 and path in error.message:
+            return index
+    return None
+
+
 def error_text(error: StudentError) -> str:
     return f"{error.type}: {error.message}" if error.message else error.type
 
@@ -204,8 +217,9 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
         if root is not None and roots[root] is not None:  # its root was itself found to follow (a stale value)
             root = roots[i] = roots[root]
         cause = environment_cause(error) if root is None else None
-        if cause is not None and cause[0] == "missing_file" and cause[1] in unwritten:
-            root, cause = unwritten[cause[1]], None  # reading back what could not be written
+        reread = read_back(error, cause, unwritten) if root is None else None
+        if reread is not None:  # reading back (or loading) what could not be written follows from that write
+            root, cause = reread, None
             roots[i] = root
         elif cause is not None and cause[0] == "output":
             unwritten.setdefault(cause[1], i)

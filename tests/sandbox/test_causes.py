@@ -170,3 +170,18 @@ def test_the_diagnosis_folds_stand_in_errors_under_the_import_and_read_backs_und
     output = issues[("output", "../../out/m.keras")]
     assert output.followers == 1 and ("missing_file", "../../out/m.keras") not in issues
     assert own_errors(d.errors) == []
+
+
+def test_reading_back_inside_an_unwritten_folder_or_loading_it_follows_from_the_write():
+    denied = PermissionError(errno.EACCES, "Permission denied", "/nonexistent-ag-test/results")
+    assert ag_outputs.output_path(denied) == "/nonexistent-ag-test/results"
+    pandas = OSError("Cannot save file into a non-existent directory: '/content'")
+    assert ag_outputs.output_path(pandas) == "/content"
+    errors = (error("PermissionError", "[Errno 13] Permission denied: '../results'", 2, ("output", "../results")),
+              error("FileNotFoundError", "[Errno 2] No such file or directory: '../results/figures'", 3),
+              error("OSError", "Cannot save file into a non-existent directory: '/content'", 4, ("output", "/content")),
+              error("ValueError", "File not found: filepath=/content/m.keras. Please ensure ...", 5))
+    d = diagnose(errors)
+    assert [(i.kind, i.subject, i.followers) for i in d.environment] == [("output", "../results", 1),
+                                                                        ("output", "/content", 1)]
+    assert own_errors(d.errors) == []

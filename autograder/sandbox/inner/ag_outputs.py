@@ -166,6 +166,8 @@ def output_path(exc):
             if path and (WRITES.written(path) or (exc.errno in NOT_WRITABLE and not os.path.exists(path))):
                 return path
             text = str(exc)
+            if text.startswith("Cannot save file into a non-existent directory: '"):  # pandas' own check
+                return text.split("'")[1]
             if "unable to create file" in text.lower() or "unable to synchronously create file" in text.lower():
                 marker = "name = '"
                 start = text.find(marker)
