@@ -163,6 +163,9 @@ def environment_cause(error: StudentError) -> tuple[str, str, str] | None:
     """(kind, subject, detail) when the grading environment caused the error, else None."""
     if error.download is not None:
         return "download", error.download.file, error.download.origin
+    if error.cause is not None:  # seen on the live exception: a stand-in's value, an output not written
+        kind, subject = error.cause
+        return kind, module_subject(subject) if kind == "missing_module" else subject, ""
     text = f"{error.type}: {error.message}"
     module = NO_MODULE.search(error.message)
     if (module and is_colab(module.group(1))) or "google.colab" in text:
@@ -175,6 +178,19 @@ def environment_cause(error: StudentError) -> tuple[str, str, str] | None:
     path = missing_path(error)
     if path is not None and is_environment_path(path):
         return "missing_file", path, ""
+    return None
+
+
+def read_back(error: StudentError, cause: tuple[str, str, str] | None, unwritten: dict[str, int]) -> int | None:
+    """The earlier failed write an error only follows from: it reads a path that write could not make (the path
+    itself, or one inside a folder that could not be made), or its message names such a path."""
+    if not unwritten or (cause is not None and cause[0] != "missing_file"):
+        return None
+    for path, index in unwritten.items():
+        if cause is not None and (cause[1] == path or cause[1].startswith(path.rstrip("/") + "/")):
+            return index
+        if len(path) > 3 and path in error.message:
+            return index
     return None
 
 
@@ -195,11 +211,18 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
     roots = list(fold(errors))
     tagged: list[StudentError] = []
     causes: dict[int, tuple[str, str, str]] = {}
+    unwritten: dict[str, int] = {}  # an output that could not be written -> its error
     for i, error in enumerate(errors):
         root = roots[i]
         if root is not None and roots[root] is not None:  # its root was itself found to follow (a stale value)
             root = roots[i] = roots[root]
         cause = environment_cause(error) if root is None else None
+        reread = read_back(error, cause, unwritten) if root is None else None
+        if reread is not None:  # reading back (or loading) what could not be written follows from that write
+            root, cause = reread, None
+            roots[i] = root
+        elif cause is not None and cause[0] == "output":
+            unwritten.setdefault(cause[1], i)
         if root is None and cause is None:
             root = roots[i] = stale_root(errors, roots, i, [e.environment for e in tagged])
         if root is None:
@@ -222,15 +245,22 @@ def diagnose(errors: tuple[StudentError, ...], standins: tuple[StoodInModule, ..
                                   through_keras=old.through_keras or issue.through_keras,
                                   detail=old.detail or issue.detail)
 
+    via_standin = [i for i in causes if errors[i].cause is not None and errors[i].cause[0] == "missing_module"]
     for i, (kind, subject, detail) in causes.items():
-        add(EnvironmentIssue(kind=kind, subject=subject, location=errors[i].location, error=error_text(errors[i]),
-                             detail=detail, through_keras=errors[i].download is not None, followers=followers[i]))
+        if i not in via_standin:
+            add(EnvironmentIssue(kind=kind, subject=subject, location=errors[i].location, error=error_text(errors[i]),
+                                 detail=detail, through_keras=errors[i].download is not None, followers=followers[i]))
     for module in standins:
         full = module.name if module.name.startswith(module.module + ".") else module.module
         kind = "colab" if is_colab(full) else "missing_module"
         # Each package once: ``import wandb`` and ``from wandb.integration.keras import ...`` are one issue.
         add(EnvironmentIssue(kind=kind, subject="google.colab" if kind == "colab" else module_subject(full),
                              location=module.location, stood_in=True), counted=False)
+    for i in via_standin:  # a stood-in module's value reached the code that failed: it follows from the import
+        key = (causes[i][0], causes[i][1])
+        old = issues.get(key) or EnvironmentIssue(kind=key[0], subject=key[1], location=errors[i].location,
+                                                  stood_in=True, followers=-1)
+        issues[key] = replace(old, followers=old.followers + 1 + followers[i], error=old.error or error_text(errors[i]))
     for download in downloads:
         if not download.served:
             # The refusal usually also raised an error (listed above): the same attempt is not counted twice.

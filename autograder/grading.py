@@ -185,7 +185,8 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
     if reply is None:
         return training, insight_mod.skipped("failed", training.error, removed)
     if isinstance(reply, dict) and reply.get("no_data"):
-        return training, insight_mod.skipped("no_data", str(reply.get("error")), removed)
+        return training, insight_mod.skipped("no_data", str(reply.get("error")), removed,
+                                             insight_mod.insight_facts(reply.get("facts")))
     return training, insight_mod.insight_from_reply(reply, removed, data)
 
 

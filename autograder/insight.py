@@ -134,8 +134,36 @@ def verdict(model: InsightCurves, twin: InsightCurves | None) -> tuple[str, floa
     return "not_reduced", reduction
 
 
-def skipped(reason: str, error: str | None = None, removed: tuple[str, ...] = ()) -> Insight:
-    return Insight(verdict="skipped", reason=reason, error=(error or None) and str(error)[:500], removed=removed)
+FACTS = {"rows": ("rows", "input"), "labels": ("units",), "mismatch": ("x_rows", "y_rows"), "epochs": ("epochs",)}
+"""Why the insight was skipped, as data from the trainer (``ag_insight``): each kind and its values."""
+
+
+def skipped(reason: str, error: str | None = None, removed: tuple[str, ...] = (),
+            facts: tuple[tuple[str, Any], ...] = ()) -> Insight:
+    return Insight(verdict="skipped", reason=reason, error=(error or None) and str(error)[:500], removed=removed,
+                   facts=facts)
+
+
+def insight_facts(raw: Any) -> tuple[tuple[str, Any], ...]:
+    """The trainer's untrusted ``facts`` (validated: a known kind, its values small integers or shapes)."""
+    if not isinstance(raw, dict) or raw.get("why") not in FACTS:
+        return ()
+
+    def value(v: Any) -> Any:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if isinstance(v, list) and len(v) <= 8 and all(d is None or (isinstance(d, int) and not isinstance(d, bool))
+                                                      for d in v):
+            return tuple(v)
+        return None
+
+    out: list[tuple[str, Any]] = [("why", raw["why"])]
+    for key in FACTS[raw["why"]]:
+        v = value(raw.get(key))
+        if v is None:
+            return ()
+        out.append((key, v))
+    return tuple(out)
 
 
 def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str) -> Insight:
@@ -144,7 +172,7 @@ def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str) -> Insig
         return skipped("failed", "no insight in the training reply", removed)
     if reply.get("error"):
         reason = "timeout" if reply.get("timeout") else "failed"
-        return skipped(reason, str(reply["error"]), removed)
+        return skipped(reason, str(reply["error"]), removed, insight_facts(reply.get("facts")))
     model = curves(reply.get("model"))
     twin = curves(reply.get("twin")) if removed else None
     if model is None or not model.loss or (removed and twin is None):
@@ -198,7 +226,8 @@ def insight_to_dict(insight: Insight) -> dict[str, Any]:
             "reduction": None if insight.reduction is None else round(insight.reduction, 6),
             "removed": list(insight.removed), "data": insight.data, "train_samples": insight.train_samples,
             "val_samples": insight.val_samples, "epochs": insight.epochs, "batch_size": insight.batch_size,
-            "elapsed_s": round(insight.elapsed_s, 3), "model": side(insight.model), "twin": side(insight.twin)}
+            "elapsed_s": round(insight.elapsed_s, 3), "model": side(insight.model), "twin": side(insight.twin),
+            "facts": {k: list(v) if isinstance(v, tuple) else v for k, v in insight.facts} or None}
 
 
 def insight_from_dict(raw: Any) -> Insight | None:
@@ -223,7 +252,8 @@ def insight_from_dict(raw: Any) -> Insight | None:
                    removed=tuple(str(r) for r in raw.get("removed") or ()),
                    data=raw.get("data") if raw.get("data") in ("student", "assignment") else "",
                    train_samples=num("train_samples"), val_samples=num("val_samples"), epochs=num("epochs"),
-                   batch_size=num("batch_size"), elapsed_s=float(raw.get("elapsed_s") or 0.0))
+                   batch_size=num("batch_size"), elapsed_s=float(raw.get("elapsed_s") or 0.0),
+                   facts=insight_facts(raw.get("facts")))
 
 
 def sample_settings(settings: dict[str, Any]) -> dict[str, int] | None:

@@ -296,7 +296,18 @@ def student_error(raw: dict[str, Any]) -> StudentError:
         defines=tuple(dict.fromkeys(n for n in (_identifier(d) for d in defines[:50]) if n)),
         name=_identifier(raw.get("name")),
         download=download_attempt(raw.get("download")),
+        cause=error_cause(raw.get("cause")),
     )
+
+
+CAUSE_KINDS = ("missing_module", "output")
+"""What the sandbox may say caused an error (``ag_causes``); anything else is dropped."""
+
+
+def error_cause(raw: Any) -> tuple[str, str] | None:
+    if not isinstance(raw, dict) or raw.get("kind") not in CAUSE_KINDS or not _str(raw.get("subject")):
+        return None
+    return raw["kind"], _str(raw.get("subject"), 300)
 
 
 def student_errors(artifact: ExecutionArtifact) -> tuple[StudentError, ...]:

@@ -32,9 +32,11 @@ from autograder.types import GradeResult, TrainingResult
 DB_NAME = "results.sqlite"
 SCHEMA_VERSION = "1"
 PACKAGE = Path(__file__).resolve().parent
-GRADING_CODE = ("assignment.py", "grading.py", "loading.py", "spec.py", "types.py", "diagnosis.py", "checks/**/*.py",
-                "sandbox/**/*.py", "i18n/*", "assignment_file.py")
-"""What decides a grade (the renderers, the CLI and the batch machinery do not)."""
+PRESENTATION = ("render/", "render_process.py", "cli.py", "__main__.py", "exports/", "integrations/", "progress.py",
+                "desk/", "review/", "assignments_command.py")
+"""The package's parts that cannot change a stored result: they render, export, serve or drive results the grading
+produced (reports and exports are written again from the stored result on every run). Every other file of the
+package is part of the grader's fingerprint by construction: a new module decides grades until listed here."""
 NOT_STORED_ERRORS = ("sandbox",)
 """Results that say the grader itself failed are not kept: the next run tries again."""
 
@@ -66,13 +68,25 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
-@functools.lru_cache(maxsize=1)
-def grader_fingerprint() -> str:
+def grading_files(package: Path = PACKAGE) -> list[Path]:
+    """Every file of the package that may decide a result: all but PRESENTATION (and compiled caches)."""
+    files = []
+    for path in package.rglob("*"):
+        rel = path.relative_to(package).as_posix()
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        if any(rel == part or (part.endswith("/") and rel.startswith(part)) for part in PRESENTATION):
+            continue
+        files.append(path)
+    return sorted(files)
+
+
+@functools.lru_cache(maxsize=4)
+def grader_fingerprint(package: Path = PACKAGE) -> str:
     """``<version>+<digest of the grading code>``: changes with any edit that can change a grade."""
     digest = hashlib.sha256(__version__.encode())
-    files = sorted({p for pattern in GRADING_CODE for p in PACKAGE.glob(pattern) if p.is_file()})
-    for path in files:
-        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+    for path in grading_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 CheckStatus = Literal["pass", "fail", "error", "skipped"]
 ResultStatus = Literal["graded", "error"]
-ENVIRONMENT_KINDS = ("missing_module", "colab", "missing_file", "download")
+ENVIRONMENT_KINDS = ("missing_module", "colab", "missing_file", "download", "output")
 """What the grading environment may lack (EnvironmentIssue.kind), in the order reports list them."""
 
 
@@ -345,7 +345,10 @@ class StudentError:
     a NameError of a name that the failed statement would have defined."""
     environment: str | None = None
     """Set when the grading environment caused it, not the student: ``missing_module``, ``missing_file``,
-    ``download`` or ``colab``. Such errors are reported with the environment, apart from the student's own."""
+    ``download``, ``colab`` or ``output``. Such errors are reported with the environment, apart from the student's own."""
+    cause: tuple[str, str] | None = None
+    """(kind, subject) the sandbox saw on the live exception: ``("missing_module", "src.load")`` when a stood-in
+    module's value caused it, ``("output", "../results/loss.png")`` when an output could not be written."""
 
 
 @dataclass(frozen=True)
@@ -425,6 +428,9 @@ class Insight:
     batch_size: int = 0
     """0: full-batch epochs."""
     elapsed_s: float = 0.0
+    facts: tuple[tuple[str, Any], ...] = ()
+    """Why it was skipped, as data the report words in its language (``(("why", "rows"), ("rows", [30]),
+    ("input", [784]))``); ``error`` is then only the fact's name."""
 
 
 @dataclass(frozen=True)

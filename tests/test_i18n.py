@@ -58,6 +58,7 @@ def dynamic_values() -> dict[str, set[str]]:
         "insight.verdict.": {"reduced", "not_reduced", "increased", "no_overfit", "no_regularization"},
         "insight.skipped.": {"not_trained", "custom_layers", "no_data", "failed", "timeout", "not_finite"},
         "insight.data.": {"student", "assignment"},
+        "insight.facts.": {"rows", "labels", "mismatch", "epochs"},
         "insight.series.": {f"{side}_{part}" for side in ("model", "twin") for part in ("train", "val")},
         "student_fit.source.": {"predefined", "own"},
     }

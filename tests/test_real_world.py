@@ -197,3 +197,115 @@ def test_class_summary_tables_what_the_environment_lacked(run):
     assert "| download |" in rows["`boston_housing.npz`"] and "| Colab only |" in rows["`google.colab`"]
     counts = [int(line.split("|")[3].split(":")[0]) for line in rows.values()]
     assert counts == sorted(counts, reverse=True)  # most needed first
+
+
+# -- issue 23: every sentence of the report is true ---------------------------------------------------------------
+# outputs_outside_folder.ipynb: figures to ../results/figures (os.makedirs first), the model to Drive without making
+#   its folder, a CSV to Colab's /content, read back afterwards; one real input (../data/raw/heart.csv) missing.
+#   Modelled on course repositories that keep notebooks/ beside data/ and results/ and save plots through a
+#   ``save_plot(filename, dir_name)`` helper (os.makedirs then plt.savefig), and on Colab notebooks saving to Drive.
+# src_module_not_handed_in/: a notebook importing its project's ``src`` package (``from src.data import load_data``,
+#   ``from src import visualize``) without handing it in, as in HCelante/image-classifier-project and
+#   Seco588/devai (src/__init__.py re-exporting load_data and plot_loss).
+# keras2_tf_functions.py: tf.nn.relu/tf.nn.softmax as activations (jaineil/BEproject demofile.py,
+#   rishiganeshan/cwl-ml buildModel.py), compile(metrics='accuracy') (a public "inefficient networks" MNIST
+#   notebook), and a tf.compat.v1.train optimizer.
+# keras2_kerasclassifier.py: keras.wrappers.scikit_learn's KerasClassifier(build_fn=create_model, ...) in
+#   cross_val_score (zunicd/Bank-Churn-Prediction keras_model.py, kazzyabe/POS_Elmo model.py).
+# pima_data_does_not_fit.ipynb: the Pima Indians diabetes tutorial's 8-feature model on a CSV that is not handed
+#   in: the insight has no data that fits it and says so as facts, worded in the report's language.
+ISSUE23 = ("outputs_outside_folder", "src_module_not_handed_in", "keras2_tf_functions", "keras2_kerasclassifier",
+           "pima_data_does_not_fit")
+
+
+def printed(out: Path, sub_id: str) -> str:
+    match = re.search(r"<summary>Printed output.*?```text\n(.*?)```", report(out, sub_id), re.S)
+    return match.group(1) if match else ""
+
+
+def test_issue_23_fixtures_get_full_marks(run):
+    _, _, results = run
+    assert {i: (results[i]["status"], results[i]["score"]) for i in ISSUE23} == {i: ("graded", 10.0) for i in ISSUE23}
+
+
+def test_outputs_written_outside_the_folder_are_not_missing_inputs(run):
+    _, out, results = run
+    r = results["outputs_outside_folder"]
+    env = environment(r)
+    assert env["../data/raw/heart.csv"]["kind"] == "missing_file"  # a real input stays a missing input
+    assert not [s for s in env if "results" in s or s.startswith("/content/")]  # no output is a missing input
+    assert own(r) == [] and not any(e["type"] == "PermissionError" for e in r["student_errors"])
+    text = printed(out, "outputs_outside_folder")
+    if r["isolation"] == "bwrap":  # /content and the folder around the job's are throwaway places of the job
+        assert [i["kind"] for i in r["environment"]] == ["colab", "missing_file"]
+        assert "history rows: 2 reloaded: sequential" in text and "saved: ['loss.png'] True" in text
+    else:  # without them, the write says truthfully that the output was not kept
+        assert {i["kind"] for i in r["environment"]} <= {"colab", "missing_file", "output"}
+    md = report(out, "outputs_outside_folder")
+    assert "Submit it in the same folder" not in md.replace("'../data/raw/heart.csv' is not available while grading "
+                                                            "(cell 4, line 1). Submit it in the same folder", "")
+
+
+def test_warnings_point_at_the_students_line(run):
+    _, out, _ = run
+    text = printed(out, "outputs_outside_folder")
+    assert "<cell 5>:6: UserWarning: Do not pass an `input_shape`" in text
+    assert "Dense(64, activation='relu', kernel_regularizer=l2(0.01), input_shape=(input_dim,))" in text
+    assert "orig_init" not in text and "<grader>" not in text
+    assert "keras2_kerasclassifier.py:11: UserWarning" in printed(out, "keras2_kerasclassifier")
+
+
+def test_errors_of_a_stand_in_value_belong_to_the_missing_module(run):
+    _, out, results = run
+    r = results["src_module_not_handed_in"]
+    (issue,) = r["environment"]
+    assert (issue["kind"], issue["subject"], issue["stood_in"]) == ("missing_module", "src", True)
+    assert issue["location"] == {"cell": 1, "line": 5} and issue["followers"] == 3  # the unpacking, fit, plot
+    assert own(r) == [] and {e["environment"] for e in r["student_errors"]} == {"missing_module"}
+    assert r["student_training"]["fit_reached"]  # the fit on the stand-in's data still counts as step 4
+    md = report(out, "src_module_not_handed_in")
+    assert section(md, "Errors while running your code") == ""
+    assert "(and 3 more errors that follow from this one)" in section(md, "Grading environment")
+
+
+def test_keras_2_tensorflow_idioms_are_mapped(run):
+    _, out, results = run
+    r = results["keras2_tf_functions"]
+    assert r["student_errors"] == []
+    assert {n["idiom"]: n["modern"] for n in r["keras2"]} == {
+        "activation=tf.nn.relu": "activation='relu'", "activation=tf.nn.softmax": "activation='softmax'",
+        "compile(metrics='accuracy')": "compile(metrics=['accuracy'])",
+        "tf.compat.v1.train.AdamOptimizer(...)": "keras.optimizers.Adam(...)"}
+    assert [layer.get("activation") for layer in r["model"]["layers"] if layer["class_name"] == "Dense"] == \
+        ["relu", "relu", "softmax"]
+    assert "`activation=tf.nn.softmax` → `activation='softmax'`" in report(out, "keras2_tf_functions")
+    k = results["keras2_kerasclassifier"]
+    assert k["student_errors"] == [] and k["model"]["fit_calls"][-1]["epochs_requested"] == 100
+    assert [n["modern"] for n in k["keras2"]] == ["keras.wrappers.SKLearnClassifier"]
+
+
+def test_the_insight_skipped_for_data_that_does_not_fit_sends_facts(run):
+    _, out, results = run
+    insight = results["pima_data_does_not_fit"]["insight"]
+    assert (insight["verdict"], insight["reason"]) == ("skipped", "no_data")
+    assert insight["facts"] == {"why": "rows", "rows": [30], "input": [8]}
+    assert "(the data's rows have the shape (30,), the model's input (8,))" in report(out, "pima_data_does_not_fit")
+
+
+def leaks_found(text: str) -> list[str]:
+    """The runner's module names, classes and folders, and the grader's installation, found in ``text``."""
+    from autograder.sandbox import bwrap, leaks
+
+    modules = "|".join(leaks.runner_modules())
+    patterns = [rf"\b(?:{modules})\b", r"/opt/autograder-runner", r"/tmp/ag\b", r"\bStandIn", r"\bag_standins",
+                re.escape(str(bwrap.INNER_DIR)), *(re.escape(r) + r"/lib/" for r in bwrap.python_roots())]
+    return [m.group(0) for p in patterns for m in re.finditer(p, text)]
+
+
+def test_no_report_or_result_names_the_grader_s_modules_or_paths(run):
+    _, out, results = run
+    files = [out / sub_id / name for sub_id in results for name in ("report.html", "report.md", "result.json")]
+    assert len(files) == 3 * len(results) >= 3 * 20
+    found = {str(f.relative_to(out)): leaks_found(f.read_text(encoding="utf-8")) for f in files}
+    assert {k: v for k, v in found.items() if v} == {}
+    assert leaks_found("/opt/autograder-runner/ag_hooks.py:289 <class 'ag_standins.StandIn'> /tmp/ag/results")

@@ -19,6 +19,7 @@ ISSUE_TEXT = {
     "colab": ("env.colab.stood_in", "env.colab.error"),
     "missing_file": ("env.missing_file", "env.missing_file"),
     "download": ("env.download", "env.download"),
+    "output": ("env.output", "env.output"),
 }
 WEB_DOWNLOAD = "env.download_web"
 WEIGHTS = "env.weights"
@@ -26,7 +27,7 @@ WEIGHTS = "env.weights"
 WEIGHTS_ORIGIN = "/keras-applications/"
 """A download outside Keras (pandas, urllib, requests): the datasets folder cannot serve it."""
 KIND_LABEL = {"missing_module": "env.kind.missing_module", "colab": "env.kind.colab",
-              "missing_file": "env.kind.missing_file", "download": "env.kind.download"}
+              "missing_file": "env.kind.missing_file", "download": "env.kind.download", "output": "env.kind.output"}
 MAX_FOLLOWERS_SHOWN = 20
 
 

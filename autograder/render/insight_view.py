@@ -80,12 +80,29 @@ def _fmt(value: float | None) -> str:
     return "NaN" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
+def shape_text(value: Any) -> str:
+    """``(30,)``, ``(28, 28)``, ``(None, 784)``: a shape as Python writes it; a number as itself."""
+    if not isinstance(value, tuple):
+        return str(value)
+    return "(" + ", ".join("None" if d is None else str(d) for d in value) + ("," if len(value) == 1 else "") + ")"
+
+
+def facts_text(facts: tuple[tuple[str, Any], ...], lang: str) -> str:
+    """The insight's skip facts (``insight.facts.rows`` ...) in the report's language."""
+    values = {k: shape_text(v) for k, v in facts}
+    if "units" in values:
+        values["last"] = str(int(values["units"]) - 1)
+    return translate(f"insight.facts.{values.get('why')}", lang, values)
+
+
 def insight_view(result: GradeResult) -> dict[str, Any] | None:
     """The insight section: the honest sentence, how it was measured, the chart and the gaps."""
     insight, lang = result.insight, result.lang
     if insight is None:
         return None
     key, params = message(insight)
+    if insight.facts:  # why it was skipped, as data: worded here, in the report's language
+        params["error"] = facts_text(insight.facts, lang)
     view: dict[str, Any] = {"verdict": insight.verdict, "sentence": translate(key, lang, params),
                             "setup": "", "removed": "", "chart": None, "gaps": [], "sparklines": []}
     if insight.model is None:

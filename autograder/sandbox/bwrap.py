@@ -16,6 +16,10 @@ WORKROOT = "/tmp/ag"
 INNER_DIR = Path(__file__).resolve().parent / "inner"
 TMPFS_MB = 2048
 """Size of the sandbox's /tmp (a RAM disk): a hard cap under the per-job disk budget."""
+CONTENT_MOUNT = "/content"
+"""Colab's working folder, where notebooks save figures and models (and Drive's ``MyDrive``): a RAM disk of
+the running job, emptied after it (``ag_outputs``)."""
+CONTENT_MB = 512
 SYSTEM_DIRS = ("/usr", "/etc", "/opt/conda", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 HIDDEN_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers")
 HIDDEN_DIRS = ("/etc/ssh", "/etc/sudoers.d", "/etc/ssl/private")
@@ -131,6 +135,9 @@ def bwrap_command(python: str, workroot: str = WORKROOT, datasets_dir: str | Non
     if "--size" in bwrap_options():
         args += ["--size", str(TMPFS_MB * 1024 * 1024)]
     args += ["--tmpfs", "/tmp"]
+    if "--size" in bwrap_options():
+        args += ["--size", str(CONTENT_MB * 1024 * 1024)]
+    args += ["--perms", "0755", "--tmpfs", CONTENT_MOUNT]
     made: set[str] = set()
     for root in python_roots():
         if root.startswith(("/usr/", "/etc/")) or root in ("/usr", "/etc"):

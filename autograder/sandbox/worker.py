@@ -19,7 +19,7 @@ import tempfile
 import time
 from typing import Any
 
-from autograder.sandbox import bwrap
+from autograder.sandbox import bwrap, leaks
 from autograder.spec import StateVersionError, accept_state
 from autograder.types import ExecutionArtifact, RunLimits
 
@@ -259,6 +259,12 @@ class SandboxWorker:
         return reply
 
     # -- jobs ----------------------------------------------------------------------------
+    def workroot(self) -> str:
+        """Where this worker's jobs run (their folders are ``<workroot>/job-N``)."""
+        if self.isolation == "bwrap" or not self.tempdir:
+            return bwrap.WORKROOT
+        return os.path.join(self.tempdir, "ag")
+
     def serve_datasets(self, job: dict[str, Any]) -> dict[str, Any]:
         """The job with ``keras_datasets`` as the sandbox sees that folder; a worker started without it
         (or with another one) is restarted with it bound in read-only."""
@@ -277,14 +283,14 @@ class SandboxWorker:
         job.setdefault("soft_deadline_s", max(1.0, limits.timeout_s - min(5.0, limits.timeout_s * 0.1)))
         job.setdefault("fit_epochs_cap", limits.fit_epochs_cap)
         reply = self.request({"op": "run", "job": job}, timeout=limits.timeout_s + 60)
-        try:
-            state = accept_state(reply.get("state"))  # the schema, validated once, where the state enters
+        try:  # the schema, validated once, where the state enters; the runner's names and paths scrubbed first
+            state = accept_state(leaks.scrub_tree(reply.get("state"), self.workroot()))
         except StateVersionError as exc:
             raise WorkerError(str(exc)) from None
         return ExecutionArtifact(
             outcome=str(reply.get("outcome", "crash")),
             state=state,
-            output=str(reply.get("output", "")),
+            output=leaks.scrub(str(reply.get("output", "")), self.workroot()),
             output_dropped_bytes=int(reply.get("output_dropped_bytes", 0) or 0),
             elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),
             isolation=self.isolation,
@@ -296,7 +302,7 @@ class SandboxWorker:
     def train(self, request: dict[str, Any], limits: RunLimits) -> dict[str, Any]:
         request = dict(request, limits=limits.to_job())
         reply = self.request({"op": "train", "request": request}, timeout=limits.timeout_s + 60)
-        state = reply.get("state") if isinstance(reply.get("state"), dict) else {}
+        state = leaks.scrub_tree(reply.get("state"), self.workroot()) if isinstance(reply.get("state"), dict) else {}
         if reply.get("outcome") != "completed" and not state.get("error"):
             state = dict(state, error=f"the training run ended with {reply.get('outcome')} ({reply.get('detail')})")
         return state

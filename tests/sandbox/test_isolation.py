@@ -53,6 +53,7 @@ emit(cwd=cwd, listing=_os.listdir(cwd), cwd_fs=fs_of.get("/tmp"), uid=_os.getuid
      write_prefix=err(lambda: open(sys.prefix + "/ag-probe", "w")),
      write_tmp=err(lambda: open("/tmp/ag-probe", "w")), write_root=err(lambda: open("/ag-probe", "w")),
      list_jobs=err(lambda: _os.listdir(_os.path.dirname(cwd))),
+     jobs_seen=_os.listdir(_os.path.dirname(cwd)) if err(lambda: _os.listdir(_os.path.dirname(cwd))) == "allowed" else None,
      grader={{name: _os.path.exists("{REPO}/" + name) for name in
               ("solutions", "tests", "assignments", "autograder", "reports", "pyproject.toml")}},
      read_grader={{name: err(lambda: open("{REPO}/" + name, "rb").read(1)) for name in
@@ -83,7 +84,9 @@ def test_the_system_is_read_only_and_only_the_jobs_folder_is_writable(bwrap_view
     for key in ("write_usr", "write_etc", "write_prefix"):
         assert bwrap_view[key] in ("EROFS", "EACCES"), key
     assert bwrap_view["write_tmp"] == "EACCES" and bwrap_view["write_root"] in ("EROFS", "EACCES")
-    assert bwrap_view["list_jobs"] == "EACCES"
+    # The folder around the job's is the job's own while it runs (``../results`` is a throwaway place of the job,
+    # issue 23): nothing of another job is there.
+    assert bwrap_view["list_jobs"] == "EACCES" or bwrap_view["jobs_seen"] == [os.path.basename(bwrap_view["cwd"])]
 
 
 def test_the_graders_files_are_not_there(bwrap_view):
@@ -110,6 +113,19 @@ def test_a_job_cannot_see_the_files_of_the_job_before_it(bwrap_worker):
     _, first = run_snippet(bwrap_worker, "open('secret.txt', 'w').write('alice'); emit(cwd=_os.getcwd())")
     _, second = run_snippet(bwrap_worker, f"emit(cwd=_os.getcwd(), seen=_os.path.exists({first['cwd']!r} + '/secret.txt'))")
     assert second["cwd"] != first["cwd"] and second["seen"] is False
+
+
+@needs_bwrap
+def test_outputs_around_the_job_and_in_content_are_the_jobs_and_gone_after_it(bwrap_worker):
+    write = ("_os.makedirs('../results/figures', exist_ok=True); open('../results/figures/a.txt', 'w').write('alice'); "
+             "open('/content/drive/MyDrive/m.txt', 'w').write('alice'); open('/content/out.csv', 'w').write('a'); "
+             "emit(ok=open('../results/figures/a.txt').read() + open('/content/drive/MyDrive/m.txt').read())")
+    _, first = run_snippet(bwrap_worker, write)
+    assert first["ok"] == "alicealice"
+    look = ("emit(results=_os.path.exists('../results'), content=sorted(_os.listdir('/content')), "
+            "drive=_os.listdir('/content/drive/MyDrive'))")
+    _, second = run_snippet(bwrap_worker, look)
+    assert second == {"results": False, "content": ["drive"], "drive": []}
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Landlock is Linux only")

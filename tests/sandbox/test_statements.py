@@ -96,7 +96,7 @@ def test_a_name_error_record_carries_frames_defines_and_the_missing_name():
     assert record == ag_state.new(
         ag_state.Error, type="NameError", message="name 'Sequential' is not defined", location={"cell": 3, "line": 2},
         frames=[{"cell": 3, "line": 2, "name": "<module>", "code": "model = Sequential([Dense(4)])"}],
-        defines=["model"], name="Sequential", download=None)
+        defines=["model"], name="Sequential", download=None, cause=None)
     assert "traceback" not in record
 
 

@@ -4,12 +4,16 @@ the outside needs to explain it (the undefined name, the refused download)."""
 from __future__ import annotations
 
 import linecache
+import os
 import re
 import traceback
 
+import ag_causes
 import ag_state
 
 MAX_FRAMES = 15
+CONTEXT = {"standins": [], "runner_file": ag_causes.is_runner_file(os.path.dirname(os.path.abspath(__file__)))}
+"""What ``cause`` needs from the run: its stood-in module records (set by ``watch``)."""
 UNDEFINED = re.compile(r"name '([^']+)' is not defined|local variable '([^']+)' referenced|"
                        r"cannot access local variable '([^']+)'")
 
@@ -85,13 +89,19 @@ def fill_code(record, where, source):
             frame["code"] = short(lines[frame["line"] - 1].strip(), 200)
 
 
+def watch(standins):
+    """Errors recorded from now on are checked against these stood-in module records (the runner's list)."""
+    CONTEXT["standins"] = standins
+
+
 def error_record(exc, sites, fallback, defines=()):
     """The record the outside reads (see the runner's report): type, message, location, frames,
-    defines, name, download."""
+    defines, name, download, and ``cause`` when the grading environment caused it (``ag_causes``)."""
     frames = student_frames(exc, sites)
     location = None
     if frames:
         location = {k: v for k, v in frames[-1].items() if k in ("cell", "file", "line")}
     return ag_state.new(ag_state.Error, type=type(exc).__name__, message=message_of(exc),
                         location=location or fallback, frames=frames, defines=list(defines)[:50],
-                        name=undefined_name(exc), download=download_refused(exc))
+                        name=undefined_name(exc), download=download_refused(exc),
+                        cause=ag_causes.cause_of(exc, sites, CONTEXT["standins"], CONTEXT["runner_file"]))

@@ -27,6 +27,8 @@ import ag_describe as describe
 import ag_errors
 import ag_hooks as hooks
 import ag_keras2 as keras2
+import ag_outputs
+import ag_warnings
 import ag_runtime
 import ag_sites
 import ag_state
@@ -311,6 +313,9 @@ def install_environment(job, sites, state):
     """The students' environment around the hooks: Keras 2 mappings, stand-ins, offline datasets.
     Returns the stand-in finder (its modules are taken out of sys.modules after each statement)."""
     finder = standins.install(sites, state["standins"])
+    ag_errors.watch(state["standins"])
+    ag_outputs.install()
+    ag_warnings.install(sites)
     standins.install_plot_model(sites, state["standins"])
     keras2.install(sites, state["keras2"], standins.is_standin)
     cache = os.path.join(os.getcwd(), ".keras")  # the job's own writable folder

@@ -17,6 +17,15 @@ CHUNK_EPOCHS = 100
 """Epochs run by one graph call; the insight's soft time limit is checked between calls."""
 
 
+class NoData(LookupError):
+    """The data does not fit the model: ``facts`` says how, as data (``{"why": "rows", "rows": [30],
+    "input": [784]}``); the grader words it in the report's language."""
+
+    def __init__(self, why, **facts):
+        super().__init__(why)
+        self.facts = dict(facts, why=why)
+
+
 def adapt_inputs(x, model):
     """The sample as float32 shaped to the model's input (a flat row is reshaped when sizes agree)."""
     want = tuple(model.input_shape[1:])
@@ -25,7 +34,7 @@ def adapt_inputs(x, model):
         return x
     if all(w is not None for w in want) and int(np.prod(want)) == int(np.prod(x.shape[1:])):
         return x.reshape((x.shape[0],) + want)
-    raise LookupError(f"the data's rows {tuple(x.shape[1:])} do not fit the model's input {want}")
+    raise NoData("rows", rows=[int(d) for d in x.shape[1:]], input=[None if w is None else int(w) for w in want])
 
 
 def adapt_targets(y, task, units):
@@ -35,7 +44,7 @@ def adapt_targets(y, task, units):
         if (y.ndim == 1 or y.shape[-1] == 1) and units and units > 1:
             labels = y.reshape(-1).astype("int64")
             if labels.min() < 0 or labels.max() >= units:
-                raise LookupError(f"labels outside 0..{units - 1}")
+                raise NoData("labels", units=int(units))
             return np.eye(units, dtype="float32")[labels]
         return y.astype("float32")
     if task == "sparse":
@@ -94,7 +103,8 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
     x = ag_sample.load(request["x"], max_bytes)
     y = ag_sample.load(request["y"], max_bytes)
     if x.shape[0] != y.shape[0] or x.shape[0] < 4:
-        raise LookupError("the sample's inputs and targets do not match")
+        return {"error": "mismatch", "no_data": True,
+                "facts": {"why": "mismatch", "x_rows": int(x.shape[0]), "y_rows": int(y.shape[0])}}
 
     wanted = 2 if request.get("twin") else 1
     if trainer is not None and trainer.seed == seed and len(trainer.models) == wanted:
@@ -108,8 +118,8 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
     try:
         x = adapt_inputs(x, trainer.model)
         y = adapt_targets(y, task, trainer.model.output_shape[-1])
-    except LookupError as exc:
-        return {"error": str(exc), "no_data": True}
+    except NoData as exc:
+        return {"error": exc.facts["why"], "no_data": True, "facts": exc.facts}
     xt, yt, xv, yv = split(x, y, float(settings.get("validation_share", 0.25)), seed)
 
     n = xt.shape[0]
@@ -128,7 +138,7 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
         epoch += chunk
     table = np.concatenate(tables) if tables else np.zeros((0, wanted, 4))
     if table.shape[0] < 10:
-        return {"error": f"only {table.shape[0]} epochs ran before the insight's time limit", "timeout": True}
+        return {"error": "epochs", "timeout": True, "facts": {"why": "epochs", "epochs": int(table.shape[0])}}
     clean = lambda values: [float(v) if math.isfinite(float(v)) else None for v in values]
     curves = [{"loss": clean(table[:, i, ag_graphfit.TRAIN_DATA]), "val_loss": clean(table[:, i, ag_graphfit.VAL_DATA])}
               for i in range(table.shape[1])]

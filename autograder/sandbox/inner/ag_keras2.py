@@ -8,7 +8,9 @@ Covered: removed import paths (``keras.layers.core``, ``keras.utils.np_utils`` .
 ``predict_classes``/``predict_proba``, stand-ins passed to ``fit(callbacks=...)`` (dropped),
 ``keras.preprocessing.text`` (Keras 3 keeps its ``Tokenizer`` under ``keras.src.legacy``), ``optimizer.lr``,
 ``keras.backend.get_value``/``set_value``, standalone Keras' lowercase optimizers (``keras.optimizers.adam``),
-and, in ``ag_keras2_saving``, ``save_weights('w.h5')`` and ``model.save('folder')``.
+in ``ag_keras2_saving``, ``save_weights('w.h5')`` and ``model.save('folder')``; in ``ag_keras2_tf``,
+``compile(metrics='accuracy')``, ``activation=tf.nn.softmax`` and ``tf.compat.v1.train`` optimizers; in
+``ag_keras2_sklearn``, ``keras.wrappers.scikit_learn``'s ``KerasClassifier``/``KerasRegressor``.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import types
 import keras
 
 import ag_keras2_saving
+import ag_keras2_sklearn
+import ag_keras2_tf
 import ag_state
 
 MAX_NOTES = 100
@@ -33,10 +37,12 @@ MOVED = {**{f"layers.{m}": ("layers",) for m in LAYER_MODULES},
          **{m: ("layers", "models", "") for m in ENGINE_MODULES},
          "preprocessing.text": ("src.legacy.preprocessing.text",),
          # ImageDataGenerator & co. left keras.preprocessing.image in Keras 3 (load_img stayed there)
-         "preprocessing.image": ("preprocessing.image", "src.legacy.preprocessing.image")}
+         "preprocessing.image": ("preprocessing.image", "src.legacy.preprocessing.image"),
+         "wrappers.scikit_learn": ("wrappers.scikit_learn",)}
 """Removed module (after ``keras.``) -> the Keras 3 modules (after ``keras.``) that hold its names."""
 MODERN = {"preprocessing.text": "layers.TextVectorization",
-          "preprocessing.image": "layers (RandomRotation, RandomFlip, RandomZoom ...)"}
+          "preprocessing.image": "layers (RandomRotation, RandomFlip, RandomZoom ...)",
+          "wrappers.scikit_learn": "wrappers.SKLearnClassifier"}
 """Removed modules whose names Keras 3 keeps only in a private module: the public spelling the note shows."""
 LOWERCASE_OPTIMIZERS = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adadelta": "Adadelta",
                         "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
@@ -422,4 +428,6 @@ def install(sites, records, is_standin):
     install_model(notes, is_standin)
     install_backend(notes)
     ag_keras2_saving.install(notes)
+    ag_keras2_tf.install(notes)
+    ag_keras2_sklearn.install()
     return notes

@@ -211,6 +211,9 @@ class Error:
     """The undefined name of a NameError."""
     download: Optional[dict] = None
     """``{"file", "origin"}`` when a refused download caused it."""
+    cause: Optional[dict] = None
+    """``{"kind", "subject"}`` when the grading environment caused it, seen on the live exception (``ag_causes``):
+    a stand-in's value (kind ``missing_module``) or an output that could not be written (kind ``output``)."""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import ag_landlock  # noqa: E402
 import ag_limits  # noqa: E402
+import ag_outputs  # noqa: E402
 import ag_seccomp  # noqa: E402
 from ag_supervise import RUNNER_FAILED, Supervisor  # noqa: E402
 
@@ -149,7 +150,13 @@ class Zygote:
                 for name in dirs + names:
                     os.lchown(os.path.join(root, name), self.run_as, self.run_as)
             os.chown(workdir, self.run_as, self.run_as)
+        ag_outputs.prepare(self.workroot, self.run_as, self.drop_uid, self.isolation)
         return workdir
+
+    def done_with(self, workdir):
+        """Remove a job's folder and the outputs it wrote around it (``/content``, ``../results``)."""
+        remove_tree(workdir)
+        ag_outputs.clear(self.workroot, workdir, self.drop_uid, self.isolation)
 
     def run_job(self, job):
         import numpy as np
@@ -174,7 +181,7 @@ class Zygote:
                 result["fit_samples"] = ag_sample.read(workdir, list(models)[:8] if isinstance(models, dict) else [],
                                                        int(job["fit_sample"].get("max_bytes", 0)))
         finally:
-            remove_tree(workdir)
+            self.done_with(workdir)
         result["type"] = "run_result"
         return result
 
@@ -194,7 +201,7 @@ class Zygote:
         try:
             result = self.spawn(target, request["limits"], workdir)
         finally:
-            remove_tree(workdir)
+            self.done_with(workdir)
         result["type"] = "train_result"
         return result
 
