@@ -18,6 +18,8 @@ def row_of(sub: Submission, inputs: ClassInputs, lang: str) -> dict[str, str]:
     why = ""
     if choice is not None:
         why = translate(f"entry.why.{choice.reason}", lang, {"pattern": choice.pattern})
+    elif sub.load_error is None:
+        why = translate("entry.why.file", lang)
     problem = ""
     if sub.load_error is not None:
         problem = translate(f"error.{sub.load_error.kind}", lang, {"detail": sub.load_error.detail})
@@ -37,6 +39,7 @@ def list_rows(paths: list[Path], roster: Path | None, assignment: Assignment, la
     """Print the rows (a ``rich`` table) and return the exit code: 0, or 2 when nothing was found."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from autograder.inputs.roster import RosterError
 
@@ -44,7 +47,9 @@ def list_rows(paths: list[Path], roster: Path | None, assignment: Assignment, la
         inputs = read_inputs([Path(p) for p in paths], roster, assignment.entry_rules())
     except RosterError as exc:
         raise click.UsageError(str(exc))
-    console = Console(highlight=False, soft_wrap=False, width=max(160, Console().width))
+    terminal = Console()
+    # On a terminal the table fits its width; piped or captured, rows stay whole (one line each) for grep.
+    console = Console(highlight=False, width=terminal.width if terminal.is_terminal else 100_000)
     for problem in inputs.problems:
         click.echo(f"autograder: {problem}", err=True)
     rows = [row_of(sub, inputs, lang) for sub in inputs.submissions]
@@ -54,7 +59,8 @@ def list_rows(paths: list[Path], roster: Path | None, assignment: Assignment, la
     for column in shown:
         table.add_column(translate(f"list.{column}", lang), overflow="fold")
     for row in rows:
-        table.add_row(*(row[c] for c in shown), style="red" if row["problem"] else None)
+        # Student content (ids, file names) is text, never rich markup.
+        table.add_row(*(Text(row[c]) for c in shown), style="red" if row["problem"] else None)
     console.print(table)
     if not rows:
         click.echo("autograder: no submissions (.ipynb, .py or folders) found in the given paths", err=True)

@@ -170,7 +170,9 @@ def reached(graph: dict[str, set[str]], start: str) -> list[str]:
 def entry_candidates(sources: dict[str, str], graph: dict[str, set[str]] | None = None) -> list[str]:
     """Code files that no other code file imports and that may be a program (not a test or setup file)."""
     graph = import_graph(sources) if graph is None else graph
-    imported = {target for rel, targets in graph.items() for target in targets if target != rel}
+    # What only a test or a setup file imports is still a program (tests import the code they test).
+    imported = {target for rel, targets in graph.items() for target in targets
+                if target != rel and (not never_entry(rel) or rel.endswith("__init__.py"))}
     return sorted(rel for rel in sources if rel not in imported and not never_entry(rel))
 
 

@@ -120,7 +120,8 @@ class _Finder:
             return [self.group_found(g) for g in groups] + self.walk_entries(rest, depth, code_only=True)
         role = folder_role(folder, given=given, in_list=in_list, exercise=self.exercise)
         if role == "student":  # the student's own name, even when the program is one exercise folder in it
-            return [Found(id=folder.name, source=self.shown(folder), path=exercise_folder(folder, self.exercise))]
+            program = exercise_folder(folder, self.exercise)
+            return [Found(id=folder.name, source=self.shown(program), path=program)]
         if role == "skip":
             return []
         return self.walk_entries(sorted(folder.iterdir()), depth, code_only=True, in_list=is_student_list(folder))

@@ -10,7 +10,8 @@ Students are found first, then each student's program (``autograder.program``). 
   a sub-folder named after the assignment) is one student: a GitHub Classroom clone, an unzipped project.
 - Inside a folder of students, a folder with code at its top is one student, whatever else it holds.
 - A path given on the command line with code at its top is one student when its top-level files make
-  one program (one entry); else its files are loose submissions, one per student.
+  one program (one entry) or versions of one (names such as ``draft``/``final``/``main``); else its files
+  are loose submissions, one per student.
 - A folder with code only in sub-folders, and none of the signs above, holds students (a section).
 - A folder without any code inside a folder of students is a student who handed in no code (its row
   says ``no_code``), unless its name says it is shared material (``data/``, ``template/`` ...).
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from autograder.loading import CODE_SUFFIXES, is_plumbing
-from autograder.program import compact, entry_candidates, never_entry
+from autograder.program import DRAFT_WORDS, MAIN_WORDS, _has_word, compact, entry_candidates, never_entry
 
 Role = Literal["student", "students", "skip"]
 STUDENT_LISTS = frozenset({"students", "alumnos", "alumnas", "estudiantes", "studentrepos", "participants",
@@ -116,7 +117,13 @@ def folder_role(folder: Path, given: bool = False, in_list: bool = False, exerci
     if top and not given:
         return "student"
     if top:  # a path given as it is: one program, or loose files of several students
-        return "student" if not dirs and len(entry_candidates(_sources(top))) == 1 else "students"
+        if dirs:
+            return "students"
+        entries = entry_candidates(_sources(top))
+        # One program; or versions of one (``draft.ipynb`` and ``final.ipynb``), which students' own
+        # names (``ana.ipynb``, ``beto.py``) never look like.
+        versions = all(_has_word(Path(e).stem, DRAFT_WORDS + MAIN_WORDS) for e in entries)
+        return "student" if len(entries) == 1 or versions else "students"
     if dirs:
         return "students"
     if given:
