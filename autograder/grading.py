@@ -144,8 +144,16 @@ def train_and_measure(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment,
                 out.append(math.nan)
         return tuple(out)
 
-    return TrainingResult(epochs=epochs, loss=floats(reply.get("loss")), val_loss=floats(reply.get("val_loss")),
-                          elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0)), reply.get("insight")
+    def count(key: str, default: int = 0) -> int:
+        value = reply.get(key)
+        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 \
+            else default
+
+    return TrainingResult(epochs=count("epochs", epochs), loss=floats(reply.get("loss")),
+                          val_loss=floats(reply.get("val_loss")), elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),
+                          samples=count("samples"), weights=count("weights"), sized=reply.get("sized") is True,
+                          planned_epochs=count("planned_epochs"), planned_samples=count("planned_samples"),
+                          budget=float(count("budget"))), reply.get("insight")
 
 
 def default_sample(assignment: Assignment) -> dict[str, str]:

@@ -349,6 +349,16 @@ class TrainingResult:
     val_loss: tuple[float, ...] = ()
     error: str | None = None
     elapsed_s: float = 0.0
+    samples: int = 0
+    """Samples of the grader's data it trained on (validation rows included); 0 when unknown."""
+    weights: int = 0
+    """The rebuilt model's weights (``count_params``)."""
+    sized: bool = False
+    """True when the model's cost made the training briefer than ``planned_epochs`` x ``planned_samples``."""
+    planned_epochs: int = 0
+    planned_samples: int = 0
+    budget: float = 0.0
+    """The assignment's budget in weight uses (weights x their uses per sample x samples x epochs)."""
 
 
 @dataclass(frozen=True)
