@@ -168,6 +168,34 @@ def make_model(input_dim):
     return model
 '''
 
+HEAVY_CNN = '''"""CIFAR-10 style CNN with a large fully connected head (two Dense(4096) layers), L2 and Dropout."""
+import numpy as np
+from tensorflow import keras
+from tensorflow.keras import layers, regularizers
+
+rng = np.random.default_rng(0)
+X = rng.random((96, 32, 32, 3), dtype=np.float32)
+y = keras.utils.to_categorical(rng.integers(0, 10, 96), 10)
+
+model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    layers.Conv2D(32, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Conv2D(64, 3, padding="same", activation="relu"),
+    layers.MaxPooling2D(),
+    layers.Flatten(),
+    layers.Dense(4096, activation="relu", kernel_regularizer=regularizers.l2(1e-4)),
+    layers.Dropout(0.5),
+    layers.Dense(4096, activation="relu", kernel_regularizer=regularizers.l2(1e-4)),
+    layers.Dropout(0.5),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+model.fit(X, y, epochs=30, batch_size=32, validation_split=0.2)
+'''
+"""A legitimate but heavy model: a CIFAR-10 style CNN whose head has two Dense(4096) layers (~34 M weights),
+on a small random sample of its own (cheap to run, yet its weights make the grader's training costly)."""
+
 CLASSROOM_TEST = "import subprocess\n\n\ndef test_runs():\n    subprocess.run(['python', 'tarea.py'], check=True)\n"
 ROSTER = ("identifier,github_username,github_id,name\n"
           "ines.ruiz@uni.es,inesr,1001,Inés Ruiz\n"
@@ -175,7 +203,7 @@ ROSTER = ("identifier,github_username,github_id,name\n"
           "c@uni.es,c,1003,Carolina C\n"
           "pablo@uni.es,,,Pablo Sin Cuenta\n")
 
-STUDENTS = ("ana", "beto", "carla", "diego", "elena", "fer", "gabi", "hugo", "l2-dropout-inesr",
+STUDENTS = ("ana", "beto", "nora", "carla", "diego", "elena", "fer", "gabi", "hugo", "l2-dropout-inesr",
             "l2-dropout-juan-c", "kim", "leo", "mia")
 """Every student of the class, as the rows' ids: one row each."""
 CORRECT = STUDENTS[:-1]
@@ -201,6 +229,7 @@ def build_class(root: Path) -> Path:
     clase = root / "clase"
     write(clase / "ana.ipynb", notebook("# Tarea L2 + Dropout", REFERENCE))                 # loose files
     write(clase / "beto.py", REFERENCE)
+    write(clase / "nora.py", HEAVY_CNN)                                                       # ~34 M weights
     write(clase / "carla" / "main.py", MAIN)                                                  # split script
     write(clase / "carla" / "helpers.py", HELPERS)
     lab = clase / "diego"                                                                     # a Coursera-like lab

@@ -80,7 +80,7 @@ def test_list_prints_each_row_and_entry_and_runs_nothing(tmp_path):
                                        "--roster", str(tmp_path / "classroom_roster.csv")], terminal_width=400)
     assert result.exit_code == 0, result.output
     text = result.output
-    assert "Rows to grade (13 students)" in text
+    assert "Rows to grade (14 students)" in text
     for sid in STUDENTS:
         assert sid in text
     assert "final.ipynb" in text and "draft.ipynb" in text and "drafts or copies" in text
