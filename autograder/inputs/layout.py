@@ -8,10 +8,10 @@ Students are found first, then each student's program (``autograder.program``). 
 - A folder that is a repository or a project (``.git``, ``requirements.txt``, ``pyproject.toml`` ...; a
   Python package or a ``src/``/``notebooks/``-like folder inside; top-level code importing a sub-folder;
   a sub-folder named after the assignment) is one student: a GitHub Classroom clone, an unzipped project.
-- Inside a folder of students, a folder with code at its top is one student, whatever else it holds.
-- A path given on the command line with code at its top is one student when its top-level files make
-  one program (one entry) or versions of one (names such as ``draft``/``final``/``main``); else its files
-  are loose submissions, one per student.
+- Inside a folder of students, a folder with code at its top and in sub-folders is one student.
+- A folder with code only at its top is one student when its files make one program (one entry), versions
+  of one (names such as ``draft``/``final``/``main``) or, inside a class, one notebook beside scripts; else
+  its files are loose submissions, one per student (a folder of scripts or of notebooks).
 - A folder with code only in sub-folders, and none of the signs above, holds students (a section).
 - A folder without any code inside a folder of students is a student who handed in no code (its row
   says ``no_code``), unless its name says it is shared material (``data/``, ``template/`` ...).
@@ -114,16 +114,16 @@ def folder_role(folder: Path, given: bool = False, in_list: bool = False, exerci
     if looks_like_project(folder, exercise):
         return "student"
     top, dirs = _top_code(folder), _code_dirs(folder)
-    if top and not given:
-        return "student"
-    if top:  # a path given as it is: one program, or loose files of several students
-        if dirs:
-            return "students"
+    if top and dirs:  # code at the top and below: a student's project; a given path: a class of both
+        return "students" if given else "student"
+    if top:
         entries = entry_candidates(_sources(top))
         # One program; or versions of one (``draft.ipynb`` and ``final.ipynb``), which students' own
-        # names (``ana.ipynb``, ``beto.py``) never look like.
+        # names (``ana.ipynb``, ``beto.py``) never look like; or, inside a class, one notebook beside
+        # scripts. Else the files are loose submissions, one per student (a folder of scripts).
         versions = all(_has_word(Path(e).stem, DRAFT_WORDS + MAIN_WORDS) for e in entries)
-        return "student" if len(entries) == 1 or versions else "students"
+        one_notebook = not given and sum(e.endswith(".ipynb") for e in entries) == 1
+        return "student" if len(entries) <= 1 or versions or one_notebook else "students"
     if dirs:
         return "students"
     if given:
