@@ -35,3 +35,23 @@ def test_a_convolution_counts_its_weights_once_per_output_position():
     model = Layer(0, (None,), layers=[Layer(896, (None, 32, 32, 32)), Layer(0, (None, 4096)),
                                       Layer(1000, (None, 10))])
     assert ag_budget.weight_uses(model) == 896 * 32 * 32 + 1000
+
+
+def test_an_insight_cut_by_the_time_limit_keeps_the_brief_trainings_result():
+    from autograder.sandbox.worker import SandboxWorker
+    from autograder.types import RunLimits
+
+    class Replying(SandboxWorker):
+        def __init__(self, reply):
+            super().__init__(isolation="process")
+            self.reply = reply
+
+        def request(self, message, timeout):
+            return self.reply
+
+    partial = {"type": "train_result", "loss": [0.9, 0.7], "partial": True,
+               "insight": {"error": "the comparison did not finish in time", "timeout": True}}
+    kept = Replying({"outcome": "timeout", "state": partial}).train({}, RunLimits())
+    assert kept["loss"] == [0.9, 0.7] and not kept.get("error") and kept["insight"]["timeout"]
+    lost = Replying({"outcome": "timeout", "state": {"type": "train_result"}}).train({}, RunLimits())
+    assert "timeout" in lost["error"]
