@@ -54,6 +54,10 @@ class Assignment:
     def rules(self) -> tuple[CheckSpec, ...]:
         """The rules a submission is graded by: the checks as data (what reports and integrations read)."""
         return self.checks
+    entry_patterns: tuple[str, ...] = ()
+    """``[submission] entry``: globs naming a folder's graded file, in order of preference (``autograder.program``)."""
+    entry_pin: str = ""
+    """``autograder grade --entry GLOB``: the file of each folder that counts, before any other rule."""
 
     @property
     def max_score(self) -> float:
@@ -73,9 +77,21 @@ class Assignment:
             digest.update(part.encode())
         digest.update(self.data)
         digest.update(repr(sorted(self.insight.items())).encode())  # the insight is in the stored results
+        if self.entry_patterns or self.entry_pin:  # which file of a folder is graded
+            digest.update(repr((self.entry_patterns, self.entry_pin)).encode())
         if self.keras_datasets is not None:  # served data can change what a submission's own code does
             digest.update(str(self.keras_datasets).encode())
         return digest.hexdigest()[:16]
+
+    def with_entry(self, pin: str | None) -> "Assignment":
+        """A copy whose folders' graded file is the one matching ``pin`` (``None`` keeps the order)."""
+        return self if not pin else replace(self, entry_pin=pin)
+
+    def entry_rules(self):
+        """What decides which file of a student's folder is the program (``autograder.program.EntryRules``)."""
+        from autograder.program import EntryRules
+
+        return EntryRules(pin=self.entry_pin or None, patterns=self.entry_patterns, exercise=self.id)
 
     def with_datasets(self, folder: str | Path | None) -> "Assignment":
         """A copy serving ``folder`` as the Keras datasets (``None`` keeps the assignment's own)."""
@@ -166,4 +182,13 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         similarity=dict(raw.get("similarity", {})),
         insight=dict(raw.get("insight", {})),
         policy=dict(raw.get("policy", {})),
+        entry_patterns=entry_patterns(raw.get("submission", {})),
     )
+
+
+def entry_patterns(section: Any) -> tuple[str, ...]:
+    """The ``[submission] entry`` globs; ValueError unless they are a list of strings."""
+    raw = section.get("entry", []) if isinstance(section, dict) else section
+    if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
+        raise ValueError(f"[submission] entry must be a list of file name patterns, not {raw!r}")
+    return tuple(p.strip() for p in raw)

@@ -24,6 +24,7 @@ from autograder.exports import write_lms_exports
 from autograder.grading import error_result, grade_submission
 from autograder.inputs import ClassInputs, Student, read_inputs
 from autograder.memo import TrainingMemo
+from autograder.program import EntryRules
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.render_process import Renderer
 from autograder.review.late import parse_policy
@@ -77,9 +78,10 @@ class Plan:
     keys: Mapping[str, ResultKey]
 
 
-def load_class(paths: list[Path], roster: Path | None = None) -> ClassInputs:
-    """Every submission in ``paths`` (files, folders, zips, Canvas/Moodle downloads) with its student."""
-    return read_inputs([Path(p) for p in paths], roster)
+def load_class(paths: list[Path], roster: Path | None = None, rules: EntryRules | None = None) -> ClassInputs:
+    """Every submission in ``paths`` (files, folders, zips, Canvas/Moodle downloads) with its student;
+    ``rules`` (``Assignment.entry_rules()``) decide which file of a student's folder is the program."""
+    return read_inputs([Path(p) for p in paths], roster, rules)
 
 
 def load_all(paths: list[Path]) -> list[Submission]:

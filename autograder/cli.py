@@ -79,10 +79,16 @@ def limit_options(command):
               type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path),
               help="Folder laid out like ~/.keras/datasets (mnist.npz, imdb.npz ...), served read-only so "
                    "keras.datasets.*.load_data() works offline. Default: the assignment's [data] keras_datasets.")
+@click.option("--entry", "entry", default=None, metavar="GLOB",
+              help="In each student's folder, grade the file matching GLOB (a name or a path inside the folder), "
+                   "wherever the documented order would put it.")
+@click.option("--list", "list_only", is_flag=True, default=False,
+              help="Print the rows that would be graded (one per student), each file chosen and why; run nothing.")
 @limit_options
 @with_grade_options
 def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, roster, scheduler, github, junit_path,
-          min_score, datasets=None, no_similarity=False, no_insight=False, **limits) -> None:
+          min_score, datasets=None, no_similarity=False, no_insight=False, entry=None, list_only=False,
+          **limits) -> None:
     """Grade every submission found in PATHS: notebooks, scripts, folders of them, zip archives, and
     Canvas or Moodle bulk downloads (folder or zip)."""
     from autograder.sandbox.startup import launch_first_worker
@@ -96,6 +102,11 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
         parse_policy(task.policy)
     except (OSError, KeyError, ValueError) as exc:
         raise click.UsageError(f"cannot load assignment {assignment!r}: {exc}")
+    task = task.with_entry(entry)
+    if list_only:
+        from autograder.listing import list_rows
+
+        sys.exit(list_rows(list(paths), roster, task, lang or task.lang))
     # TensorFlow loads in the first worker from here on, while the grading modules load and the inputs are read.
     first = None if scheduler else launch_first_worker(list(paths), jobs, isolation, preimport, task.keras_datasets)
     if first is not None:  # the batch closes it when done; this covers a usage error before that
@@ -109,7 +120,7 @@ def grade(paths, out_dir, assignment, lang, timeout, jobs, isolation, force, ros
 
     console = Console(stderr=False, highlight=False)
     try:
-        inputs = load_class(list(paths), roster)
+        inputs = load_class(list(paths), roster, task.entry_rules())
     except RosterError as exc:
         raise click.UsageError(str(exc))
     for problem in inputs.problems:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import math
+import posixpath
 import re
 import time
 from dataclasses import replace
@@ -58,6 +59,9 @@ def build_job(sub: Submission, assignment: Assignment) -> dict:
         "filename": sub.filename,
         "cells": [{"index": c.index, "source": c.source} for c in sub.cells],
         "files": [[path, base64.b64encode(data).decode("ascii")] for path, data in sub.files],
+        # A folder's program in a sub-folder runs from there (as Jupyter runs a notebook, and ``python dir/x.py``
+        # puts ``dir`` first on sys.path); the folder's top stays on sys.path too.
+        "entry_dir": posixpath.dirname(sub.filename) if sub.files else "",
         "data": assignment.data_b64,
         "keras_datasets": str(assignment.keras_datasets) if assignment.keras_datasets else None,
         "fit_sample": insight_mod.sample_settings(assignment.insight),
@@ -153,8 +157,16 @@ def train_and_measure(sandbox: Sandbox, spec: ModelSpec, assignment: Assignment,
                 out.append(math.nan)
         return tuple(out)
 
-    return TrainingResult(epochs=epochs, loss=floats(reply.get("loss")), val_loss=floats(reply.get("val_loss")),
-                          elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0)), reply.get("insight")
+    def count(key: str, default: int = 0) -> int:
+        value = reply.get(key)
+        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 \
+            else default
+
+    return TrainingResult(epochs=count("epochs", epochs), loss=floats(reply.get("loss")),
+                          val_loss=floats(reply.get("val_loss")), elapsed_s=float(reply.get("elapsed_s", 0.0) or 0.0),
+                          samples=count("samples"), weights=count("weights"), sized=reply.get("sized") is True,
+                          planned_epochs=count("planned_epochs"), planned_samples=count("planned_samples"),
+                          budget=float(count("budget"))), reply.get("insight")
 
 
 def default_sample(assignment: Assignment) -> dict[str, str]:
@@ -229,11 +241,33 @@ def limit_params(assignment: Assignment, limits: RunLimits, detail: str, lang: s
     return params
 
 
+def entry_sentence(raw: str, lang: str) -> str:
+    """The report's sentence for a folder's ``entry:<json>`` note: which file counted, why, what it ran
+    with, which files were left (see ``loading.entry_note``)."""
+    import json
+
+    try:
+        note = json.loads(raw)
+        left = ", ".join(f"'{name}'" for name in note.get("left", []))
+        if note.get("more"):
+            left += translate("note.entry.more", lang, {"more": note["more"]})
+        modules = ", ".join(f"'{name}'" for name in note.get("modules", []))
+        return translate("note.entry", lang, {
+            "entry": note["entry"],
+            "why": translate(f"entry.why.{note['reason']}", lang, {"pattern": note.get("pattern", "")}),
+            "modules": translate("note.entry.modules", lang, {"modules": modules}) if modules else "",
+            "left": translate("note.entry.left", lang, {"left": left}) if left else ""})
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return raw
+
+
 def localized_notes(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
     out = []
     for note in notes:
         kind, _, rest = note.partition(":")
-        if kind == "chosen_file":
+        if kind == "entry":
+            out.append(entry_sentence(rest, lang))
+        elif kind == "chosen_file":
             chosen, _, others = rest.partition(":")
             out.append(translate("note.chosen_file", lang, {"chosen": chosen, "others": others}))
         elif kind in ("notebook_invalid", "renamed_id"):

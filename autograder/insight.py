@@ -171,7 +171,7 @@ def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str) -> Insig
     if not isinstance(reply, dict):
         return skipped("failed", "no insight in the training reply", removed)
     if reply.get("error"):
-        reason = "timeout" if reply.get("timeout") else "failed"
+        reason = "timeout" if reply.get("timeout") else "too_large" if reply.get("too_large") else "failed"
         return skipped(reason, str(reply["error"]), removed, insight_facts(reply.get("facts")))
     model = curves(reply.get("model"))
     twin = curves(reply.get("twin")) if removed else None
@@ -265,7 +265,8 @@ def sample_settings(settings: dict[str, Any]) -> dict[str, int] | None:
 
 def train_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The budget the trainer reads (epochs, batch, validation share, seed, soft time limit)."""
-    keys = ("epochs", "batch_size", "validation_share", "seed", "timeout_s", "max_sample_kb")
+    keys = ("epochs", "batch_size", "validation_share", "seed", "timeout_s", "max_sample_kb", "budget", "min_samples",
+            "min_epochs")
     return {k: settings[k] for k in keys if k in settings}
 
 

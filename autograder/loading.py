@@ -9,17 +9,20 @@ import ast
 import hashlib
 import json
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 
-from autograder.types import LoadError, SourceCell, Submission
+from autograder.program import EntryRules, choose_entry
+from autograder.types import EntryChoice, LoadError, SourceCell, Submission
 
 CODE_SUFFIXES = (".ipynb", ".py")
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_FOLDER_BYTES = 200 * 1024 * 1024
 MAX_FOLDER_FILES = 500
-SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git", "__MACOSX", ".venv", "venv", "node_modules"}
+SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", ".git", ".github", "__MACOSX", ".venv", "venv", "env", "virtualenv",
+             "node_modules", "site-packages"}
 
 
 def neutralise_magics(source: str) -> str:
@@ -127,41 +130,44 @@ def read_script(data: bytes, filename: str) -> tuple[tuple[SourceCell, ...], Loa
     return (SourceCell(index=0, source=source, original=text),), None
 
 
+def is_plumbing(folder: Path) -> bool:
+    """A folder that is the repository's or the environment's, never the student's program: version
+    control, caches, checkpoints, virtualenvs (by name, or any folder holding ``pyvenv.cfg``)."""
+    return (folder.name in SKIP_DIRS or folder.name.startswith(".") or (folder / "pyvenv.cfg").is_file())
+
+
 def _folder_files(folder: Path) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
         if any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts):
             continue
+        if any((folder.joinpath(*rel.parts[:i]) / "pyvenv.cfg").is_file() for i in range(1, len(rel.parts))):
+            continue  # inside a virtualenv with another name
         if path.is_file() and not path.is_symlink():
             found.append(path)
     return found
 
 
-def choose_entry(files: list[Path], folder: Path) -> tuple[Path | None, list[str]]:
-    """The file to grade in a folder: a notebook before a script, the top-most, then by name."""
-    notes = []
-    candidates = [f for f in files if f.suffix == ".ipynb"] or [f for f in files if f.suffix == ".py"]
-    if not candidates:
-        return None, notes
-    candidates.sort(key=lambda f: (len(f.relative_to(folder).parts), f.name.lower()))
-    # Scripts beside the graded notebook are named too: the student should know which file counted.
-    others = [f for f in files if f.suffix in CODE_SUFFIXES and f != candidates[0]]
-    others.sort(key=lambda f: (f.suffix != candidates[0].suffix, len(f.relative_to(folder).parts), f.name.lower()))
-    if others:
-        notes.append("chosen_file:" + str(candidates[0].relative_to(folder)) + ":" +
-                     ",".join(str(c.relative_to(folder)) for c in others[:5]))
-    return candidates[0], notes
+def entry_note(choice: EntryChoice) -> str | None:
+    """The report's note naming the file that counted (and those left, and the modules it ran with),
+    as ``entry:<json>`` for ``grading.localized_notes``; None when the folder held only that file."""
+    if choice.reason == "only" and not choice.modules and not choice.ignored:
+        return None
+    return "entry:" + json.dumps({"entry": choice.entry, "reason": choice.reason, "pattern": choice.pattern,
+                                  "left": list(choice.left[:5]), "more": max(0, len(choice.left) - 5),
+                                  "modules": list(choice.modules[:8])}, ensure_ascii=False)
 
 
-def load_submission(path: Path, sub_id: str | None = None) -> Submission:
-    """Read a notebook, a script or a folder holding one of them. Never raises for bad input."""
+def load_submission(path: Path, sub_id: str | None = None, rules: EntryRules | None = None) -> Submission:
+    """Read a notebook, a script or a folder holding a program (``rules`` refine which file is its
+    entry, see ``autograder.program``). Never raises for bad input."""
     shown = str(path)
     if path.is_symlink():
         return Submission(id=sub_id or path.stem, source=shown, kind="unknown", sha256="",
                           load_error=LoadError("symlink", str(path)))
     if path.is_dir():
-        return _load_folder(path, sub_id or path.name)
+        return _load_folder(path, sub_id or path.name, rules)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -190,10 +196,9 @@ def _from_bytes(sub_id, shown, filename, data, digest, files, notes=()) -> Submi
                       files=tuple(files), load_error=error, notes=tuple(notes))
 
 
-def _load_folder(folder: Path, sub_id: str) -> Submission:
+def _load_folder(folder: Path, sub_id: str, rules: EntryRules | None = None) -> Submission:
     files = _folder_files(folder)
-    entry, notes = choose_entry(files, folder)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256()  # every file of the program: the entry, its modules, its data
     total = 0
     contents = []
     for f in files[:MAX_FOLDER_FILES]:
@@ -205,42 +210,32 @@ def _load_folder(folder: Path, sub_id: str) -> Submission:
         if total > MAX_FOLDER_BYTES:
             return Submission(id=sub_id, source=str(folder), kind="unknown", sha256="",
                               load_error=LoadError("too_large", f"> {MAX_FOLDER_BYTES // 2**20} MB"))
-        rel = str(f.relative_to(folder))
+        rel = f.relative_to(folder).as_posix()
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
         contents.append((rel, data))
-    if entry is None:
+    choice = choose_entry(dict(contents), rules)
+    if choice is None:
+        held = ", ".join(rel for rel, _ in contents[:5]) + (" ..." if len(contents) > 5 else "") if contents else "—"
         return Submission(id=sub_id, source=str(folder), kind="unknown", sha256=digest.hexdigest(),
-                          load_error=LoadError("no_code", str(folder)))
-    rel_entry = str(entry.relative_to(folder))
-    entry_data = dict(contents)[rel_entry]
-    return _from_bytes(sub_id, str(folder), rel_entry, entry_data, digest.hexdigest(), contents, notes)
+                          load_error=LoadError("no_code", held))
+    note = entry_note(choice)
+    sub = _from_bytes(sub_id, str(folder), choice.entry, dict(contents)[choice.entry], digest.hexdigest(), contents,
+                      [note] if note else [])
+    return replace(sub, entry=choice)
 
 
 def is_submission_folder(folder: Path) -> bool:
-    """A folder is one submission when it holds code but no sub-folder that does, and
-    at most one code file at its top level."""
-    top_code = [p for p in folder.iterdir() if p.is_file() and p.suffix in CODE_SUFFIXES]
-    sub_dirs = [p for p in folder.iterdir() if p.is_dir() and p.name not in SKIP_DIRS and not p.name.startswith(".")]
-    if any(any(q.suffix in CODE_SUFFIXES for q in d.rglob("*")) for d in sub_dirs):
-        return False
-    return len(top_code) == 1
+    """True when ``folder``, given as it is, is one student's program (see ``autograder.inputs.layout``)."""
+    from autograder.inputs.layout import folder_role
+
+    return folder_role(folder, given=True) == "student"
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Expand the given paths into submission paths (files, or folders that are one submission)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir() and not path.is_symlink() and not is_submission_folder(path):
-            for child in sorted(path.iterdir()):
-                if child.name in SKIP_DIRS or child.name.startswith("."):
-                    continue
-                if child.is_dir() and not child.is_symlink():
-                    found.extend(discover([child]) if not is_submission_folder(child) else [child])
-                elif child.suffix in CODE_SUFFIXES or child.is_symlink():
-                    found.append(child)
-        else:
-            found.append(path)
-    return found
+    """Expand the given paths into submission paths (files, or folders that are one student's)."""
+    from autograder.inputs.layout import student_paths
+
+    return [path for given in paths for path in student_paths(given)]
 
 
 def unique_ids(paths: list[Path]) -> list[str]:

@@ -37,6 +37,24 @@ class LoadError:
 
 
 @dataclass(frozen=True)
+class EntryChoice:
+    """Which file of a folder submission is the program, and why (``autograder.program``)."""
+
+    entry: str
+    """The notebook or script that counted (path inside the folder)."""
+    reason: str
+    """The rule of ``program.ENTRY_ORDER`` that put it first, or ``only`` (no other file could be an entry)."""
+    pattern: str = ""
+    """The glob that matched, when the reason is ``pinned`` or ``assignment``."""
+    left: tuple[str, ...] = ()
+    """Other files that could have been the entry (no other file imports them), not graded."""
+    modules: tuple[str, ...] = ()
+    """The folder's code files the entry imports (directly or through others): they run with it."""
+    ignored: tuple[str, ...] = ()
+    """Tests, ``__init__.py`` and setup files: never entries."""
+
+
+@dataclass(frozen=True)
 class Submission:
     """A submission as found on disk, read and ready to run."""
 
@@ -55,6 +73,8 @@ class Submission:
     load_error: LoadError | None = None
     notes: tuple[str, ...] = ()
     """Things the loader wants the student to know (e.g. which of several files was graded)."""
+    entry: EntryChoice | None = None
+    """For a folder: which file is the program and why (None for a single file)."""
 
 
 @dataclass(frozen=True)
@@ -394,6 +414,16 @@ class TrainingResult:
     val_loss: tuple[float, ...] = ()
     error: str | None = None
     elapsed_s: float = 0.0
+    samples: int = 0
+    """Samples of the grader's data it trained on (validation rows included); 0 when unknown."""
+    weights: int = 0
+    """The rebuilt model's weights (``count_params``)."""
+    sized: bool = False
+    """True when the model's cost made the training briefer than ``planned_epochs`` x ``planned_samples``."""
+    planned_epochs: int = 0
+    planned_samples: int = 0
+    budget: float = 0.0
+    """The assignment's budget in weight uses (weights x their uses per sample x samples x epochs)."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from autograder.inputs.archives import ArchiveError, is_zip, safe_member_path, u
 from autograder.inputs.lms import LmsFile, LmsGroup, canvas_entries, group_canvas, group_id, group_moodle, \
     moodle_entries
 from autograder.inputs.roster import RosterEntry, Student, match_entry, merge, read_roster
-from autograder.loading import CODE_SUFFIXES, SKIP_DIRS, is_submission_folder, load_submission
+from autograder.inputs.layout import exercise_folder, folder_role, is_student_list
+from autograder.loading import CODE_SUFFIXES, is_plumbing, load_submission
+from autograder.program import EntryRules
 from autograder.types import LoadError, Submission
 
 MAX_ZIP_DEPTH = 3
@@ -61,8 +63,9 @@ class ClassInputs:
 class _Finder:
     """Walks the given paths; archives are unpacked under ``scratch``."""
 
-    def __init__(self, scratch: Path):
+    def __init__(self, scratch: Path, exercise: str = ""):
         self.scratch = scratch
+        self.exercise = exercise
         self.labels: dict[Path, str] = {}  # unpacked folder -> how its archive is shown
         self.problems: list[str] = []
         self.budget = [MAX_TOTAL_BYTES]
@@ -78,7 +81,7 @@ class _Finder:
         if is_zip(path):
             return self.walk_zip(path, depth)
         if path.is_dir() and not path.is_symlink():
-            return self.walk_folder(path, depth)
+            return self.walk_folder(path, depth, given=True)
         return [Found(id=path.stem, source=self.shown(path), path=path)]
 
     def walk_zip(self, archive: Path, depth: int) -> list[Found]:
@@ -95,17 +98,17 @@ class _Finder:
         if unpacked.skipped:
             self.problems.append(f"{shown}: skipped {len(unpacked.skipped)} unsafe entries "
                                  f"({', '.join(unpacked.skipped[:3])})")
-        return self.walk_folder(target, depth + 1)
+        return self.walk_folder(target, depth + 1, given=True)
 
-    def walk_folder(self, folder: Path, depth: int) -> list[Found]:
+    def walk_folder(self, folder: Path, depth: int, given: bool = False, in_list: bool = False) -> list[Found]:
         try:
-            return self._walk_folder(folder, depth)
+            return self._walk_folder(folder, depth, given, in_list)
         except OSError as exc:  # a folder we may not list: one error row, the rest goes on
             self.problems.append(f"{self.shown(folder)}: {exc.strerror or exc}")
             return [Found(id=folder.name, source=self.shown(folder),
                           error=LoadError("unreadable", str(exc.strerror or exc)))]
 
-    def _walk_folder(self, folder: Path, depth: int) -> list[Found]:
+    def _walk_folder(self, folder: Path, depth: int, given: bool, in_list: bool) -> list[Found]:
         lms = moodle_entries(folder)
         groups = group_moodle(lms) if lms else []
         if not lms:
@@ -115,17 +118,22 @@ class _Finder:
             taken = set(lms or ())
             rest = [p for p in sorted(folder.iterdir()) if p not in taken]
             return [self.group_found(g) for g in groups] + self.walk_entries(rest, depth, code_only=True)
-        if is_submission_folder(folder):
-            return [Found(id=folder.name, source=self.shown(folder), path=folder)]
-        return self.walk_entries(sorted(folder.iterdir()), depth, code_only=True)
+        role = folder_role(folder, given=given, in_list=in_list, exercise=self.exercise)
+        if role == "student":  # the student's own name, even when the program is one exercise folder in it
+            program = exercise_folder(folder, self.exercise)
+            return [Found(id=folder.name, source=self.shown(program), path=program)]
+        if role == "skip":
+            return []
+        return self.walk_entries(sorted(folder.iterdir()), depth, code_only=True, in_list=is_student_list(folder))
 
-    def walk_entries(self, entries: list[Path], depth: int, code_only: bool) -> list[Found]:
+    def walk_entries(self, entries: list[Path], depth: int, code_only: bool, in_list: bool = False) -> list[Found]:
         found: list[Found] = []
         for child in entries:
-            if child.name in SKIP_DIRS or child.name.startswith("."):
+            if child.name.startswith("."):
                 continue
             if child.is_dir() and not child.is_symlink():
-                found.extend(self.walk_folder(child, depth))
+                if not is_plumbing(child):
+                    found.extend(self.walk_folder(child, depth, in_list=in_list))
             elif is_zip(child):
                 found.extend(self.walk_zip(child, depth))
             elif child.suffix in CODE_SUFFIXES or child.is_symlink() or not code_only:
@@ -141,10 +149,11 @@ class _Finder:
                      student=student)
 
 
-def find_submissions(paths: list[Path], scratch: Path) -> tuple[list[Found], list[str]]:
-    """Every submission in ``paths`` with a unique id (repeats get ``-2``, ``-3`` ... and a note), and
-    the problems met on the way. Archives are unpacked under ``scratch``, which must outlive loading."""
-    finder = _Finder(scratch)
+def find_submissions(paths: list[Path], scratch: Path, exercise: str = "") -> tuple[list[Found], list[str]]:
+    """Every student's submission in ``paths`` with a unique id (repeats get ``-2``, ``-3`` ... and a note),
+    and the problems met on the way (see ``inputs.layout`` for how students are told apart; ``exercise``
+    is the assignment's id). Archives are unpacked under ``scratch``, which must outlive loading."""
+    finder = _Finder(scratch, exercise)
     found = [f for path in paths for f in finder.walk(Path(path))]
     seen: dict[str, int] = {}
     unique = []
@@ -196,29 +205,30 @@ def _stage(item: Found, staging: Path) -> tuple[Path, dict[str, str]]:
     return folder, origin
 
 
-def load_found(item: Found, staging: Path) -> Submission:
-    """Read one found submission (never raises for bad input; problems become ``load_error``)."""
+def load_found(item: Found, staging: Path, rules: EntryRules | None = None) -> Submission:
+    """Read one found submission (never raises for bad input; problems become ``load_error``);
+    ``rules`` refine which file of a folder is the program."""
     if item.error is not None:
         return Submission(id=item.id, source=item.source, kind="unknown", sha256="", load_error=item.error,
                           notes=item.notes)
     if item.path is not None:
-        sub = replace(load_submission(item.path, item.id), source=item.source)
+        sub = replace(load_submission(item.path, item.id, rules), source=item.source)
     elif len(item.files) == 1 and not is_zip(item.files[0].path):
         only = item.files[0]
         sub = replace(load_submission(only.path, item.id), filename=Path(only.name).name, source=item.source)
     else:
         folder, origin = _stage(item, staging)
-        sub = load_submission(folder, item.id)
+        sub = load_submission(folder, item.id, rules)
         sub = replace(sub, source=origin.get(sub.filename, item.source))
     return replace(sub, notes=sub.notes + item.notes)
 
 
-def read_inputs(paths: list[Path], roster_path: Path | None = None) -> ClassInputs:
+def read_inputs(paths: list[Path], roster_path: Path | None = None, rules: EntryRules | None = None) -> ClassInputs:
     """Find, match and read every submission in ``paths``. Raises RosterError for an unusable roster."""
     roster = read_roster(roster_path) if roster_path is not None else ()
     with tempfile.TemporaryDirectory(prefix="autograder-inputs-") as tmp:
-        found, problems = find_submissions(paths, Path(tmp))
+        found, problems = find_submissions(paths, Path(tmp), rules.exercise if rules else "")
         found, unmatched = attach_roster(found, roster)
-        subs = tuple(load_found(item, Path(tmp) / "staged") for item in found)
+        subs = tuple(load_found(item, Path(tmp) / "staged", rules) for item in found)
     return ClassInputs(submissions=subs, students={f.id: f.student for f in found}, unmatched=unmatched,
                        problems=tuple(problems))

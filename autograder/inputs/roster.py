@@ -1,12 +1,14 @@
 """Read a class roster (CSV) and attach names, emails and LMS ids to the submissions it matches.
 
 Any CSV with a header row works, in UTF-8 (a BOM is fine), separated by commas, semicolons or tabs:
-a list you made, Canvas's gradebook export (``Student, ID, SIS User ID, SIS Login ID, Section``) or
-Moodle's grading worksheet (``Identifier, Full name, Email address``). Headers are matched without
+a list you made, Canvas's gradebook export (``Student, ID, SIS User ID, SIS Login ID, Section``),
+Moodle's grading worksheet (``Identifier, Full name, Email address``) or GitHub Classroom's
+``classroom_roster.csv`` (``identifier, github_username, github_id, name``). Headers are matched without
 regard to case, accents or punctuation, in English or Spanish.
 
 A submission matches a row by an identifier (the submission id, a Canvas user id, a Moodle participant
-id, a login, an email or its local part), else by the student's name when exactly one row has it.
+id, a login, an email or its local part, a GitHub username), else a GitHub Classroom clone
+``<assignment>-<username>`` by its username, else by the student's name when exactly one row has it.
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ class Student:
     """When it was handed in, as the roster writes it (``submitted_at``, Moodle's "Last modified (submission)")."""
     extension_days: float = 0.0
     """Days added to the assignment's due date for this student (the roster's ``extension_days``)."""
+    github_username: str = ""
+    """GitHub Classroom's ``github_username`` (its clones are named ``<assignment>-<username>``)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ HEADERS = {
     "submitted_at": {"submittedat", "lastmodifiedsubmission", "submissiontime", "submitted", "handedin",
                      "ultimamodificacionentrega", "fechadeentrega", "entregadoel"},
     "extension_days": {"extensiondays", "extension", "extensions", "prorroga", "diasdeprorroga", "diasextra"},
+    "github": {"githubusername", "githublogin", "github", "usuariogithub"},
 }
 
 
@@ -88,6 +93,8 @@ def _columns(header: list[str]) -> dict[str, int]:
         for role, names in HEADERS.items():
             if key in names and role not in found:
                 found[role] = index
+    if "github" in found and "participant" in found:  # GitHub Classroom's "identifier": an email or a login
+        found["classroom_identifier"] = found.pop("participant")
     if "first" in found and "last" not in found and "name" not in found:
         found["name"] = found.pop("first")  # a lone "Nombre" column holds the whole name
     return found
@@ -118,7 +125,8 @@ def read_roster(path: Path) -> tuple[RosterEntry, ...]:
     if not rows:
         raise RosterError(f"the roster {path} is empty")
     cols = _columns(rows[0])
-    if not any(role in cols for role in ("name", "first", "email", "id", "participant", "sis_user_id", "login_id")):
+    if not any(role in cols for role in ("name", "first", "email", "id", "participant", "sis_user_id", "login_id",
+                                         "github")):
         raise RosterError(f"the roster {path} has no column for ids, names or emails "
                           f"(found: {', '.join(rows[0])})")
     canvas_like = "name" in cols and "id" in cols and ("sis_user_id" in cols or "login_id" in cols)
@@ -138,11 +146,16 @@ def read_roster(path: Path) -> tuple[RosterEntry, ...]:
         except ValueError:
             raise RosterError(f"the roster {path}, line {number}: extension_days must be a number of days, "
                               f"not {cell('extension_days')!r}") from None
+        identifier = cell("classroom_identifier")
+        if "@" in identifier and not email:
+            email = identifier
+        login = cell("login_id") or ("" if "@" in identifier else identifier)
+        github = cell("github")
         student = Student(name=name, email=email, canvas_user_id=cell("id") if canvas_like else "",
                           moodle_participant_id=participant, sis_user_id=cell("sis_user_id"),
-                          login_id=cell("login_id"), section=cell("section"), in_roster=True,
+                          login_id=login, section=cell("section"), in_roster=True, github_username=github,
                           submitted_at=cell("submitted_at"), extension_days=extension)
-        keys = {cell("id"), participant, cell("sis_user_id"), cell("login_id"), email, email.split("@")[0]}
+        keys = {cell("id"), participant, cell("sis_user_id"), login, email, email.split("@")[0], github}
         names = {compact(name)}
         if cell("first") and cell("last"):
             names |= {compact(cell("first") + cell("last")), compact(cell("last") + cell("first"))}
@@ -165,6 +178,10 @@ def match_entry(sub_id: str, student: Student, roster: tuple[RosterEntry, ...]) 
     by_key = [e for e in roster if e.keys & wanted]
     if by_key:
         return by_key[0]
+    clones = [(len(e.student.github_username), e) for e in roster if e.student.github_username
+              and sub_id.lower().endswith("-" + e.student.github_username.lower())]
+    if clones:  # ``l2-dropout-jim-bob`` is jim-bob's, not bob's: the longest username that ends the id
+        return max(clones, key=lambda pair: pair[0])[1]
     names = {compact(student.name), compact(sub_id)} - {""}
     by_name = [e for e in roster if e.names & names]
     return by_name[0] if len(by_name) == 1 else None
@@ -179,4 +196,5 @@ def merge(student: Student, entry: RosterEntry) -> Student:
         moodle_participant_id=student.moodle_participant_id or r.moodle_participant_id,
         sis_user_id=r.sis_user_id or student.sis_user_id, login_id=r.login_id or student.login_id,
         section=r.section or student.section, in_roster=True,
-        submitted_at=r.submitted_at or student.submitted_at, extension_days=r.extension_days or student.extension_days)
+        submitted_at=r.submitted_at or student.submitted_at, extension_days=r.extension_days or student.extension_days,
+        github_username=r.github_username or student.github_username)

@@ -28,6 +28,19 @@ from autograder.insight import insight_from_dict
 from autograder.spec import error_from_dict, fit_data, issue_from_dict, keras2_from_dict
 
 
+
+def _amount(training: dict) -> dict:
+    """How much the grader trained (``TrainingResult``'s amount fields), from result.json's ``training``."""
+    out = {}
+    for key in ("samples", "weights", "planned_epochs", "planned_samples"):
+        value = training.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            out[key] = value
+    if isinstance(training.get("budget"), (int, float)):
+        out["budget"] = float(training["budget"])
+    out["sized"] = training.get("sized") is True
+    return out
+
 def _floats(values: Any) -> tuple[float, ...]:
     return tuple(float(v) if isinstance(v, (int, float)) else math.nan for v in (values or []))
 
@@ -106,7 +119,8 @@ def result_from_dict(doc: dict[str, Any]) -> GradeResult:
                      for c in doc.get("checks") or []),
         model=_model(doc.get("model")),
         training=TrainingResult(epochs=int(training.get("epochs", 0)), loss=_floats(training.get("loss")),
-                                val_loss=_floats(training.get("val_loss")), error=training.get("error"))
+                                val_loss=_floats(training.get("val_loss")), error=training.get("error"),
+                                **_amount(training))
         if isinstance(training, dict) else None,
         lang=str(doc.get("lang", "es")), elapsed_s=float(doc.get("elapsed_s", 0.0)),
         isolation=str(doc.get("isolation", "none")), cut_short=doc.get("cut_short"),

@@ -71,6 +71,9 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
     if result.training is not None:
         t = result.training
         training = {"epochs": t.epochs, "loss": _finite(t.loss), "val_loss": _finite(t.val_loss)}
+        if t.samples:  # how much was trained, and whether the model's cost made it brief
+            training.update(samples=t.samples, weights=t.weights, sized=t.sized, planned_epochs=t.planned_epochs,
+                            planned_samples=t.planned_samples, budget=t.budget)
         if t.error:
             training["error"] = t.error
     return {

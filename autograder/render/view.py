@@ -90,8 +90,19 @@ def training_view(result: GradeResult, lang: str) -> dict[str, Any] | None:
     elif t.loss and chart is None:
         note = translate("ui.training_not_finite", lang)
     return {"chart": chart, "rows": rows, "note": note, "epochs": t.epochs,
-            "intro": translate("ui.training_intro", lang, {"epochs": t.epochs}),
+            "intro": translate("ui.training_intro", lang, {"epochs": t.epochs}) + training_amount(t, lang),
             "sparkline": sparkline(t.loss)}
+
+
+def training_amount(t: Any, lang: str) -> str:
+    """How much the grader trained (samples, the model's weights), and why briefly when its cost cut it."""
+    if not t.samples:
+        return ""
+    sep = "," if lang == "en" else "\u202f"
+    params = {"epochs": t.epochs, "samples": t.samples, "weights": f"{t.weights:,}".replace(",", sep),
+              "planned_epochs": t.planned_epochs, "planned_samples": t.planned_samples,
+              "budget": f"{t.budget:.0e}".replace("e+0", "e").replace("e+", "e")}
+    return " " + translate("training.amount.sized" if t.sized else "training.amount", lang, params)
 
 
 def sparkline(values: tuple[float, ...]) -> str:

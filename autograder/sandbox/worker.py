@@ -303,6 +303,8 @@ class SandboxWorker:
         request = dict(request, limits=limits.to_job())
         reply = self.request({"op": "train", "request": request}, timeout=limits.timeout_s + 60)
         state = leaks.scrub_tree(reply.get("state"), self.workroot()) if isinstance(reply.get("state"), dict) else {}
+        if reply.get("outcome") != "completed" and state.get("partial") and isinstance(state.get("loss"), list):
+            return state  # the brief training finished before the insight was cut: ``trains`` keeps its result
         if reply.get("outcome") != "completed" and not state.get("error"):
             state = dict(state, error=f"the training run ended with {reply.get('outcome')} ({reply.get('detail')})")
         return state

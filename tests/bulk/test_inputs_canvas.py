@@ -43,7 +43,8 @@ def test_original_names_restored_and_other_files_kept(canvas_download):
 def test_several_files_grade_the_notebook_and_say_so(canvas_download):
     ann = by_id(read_inputs([canvas_download]))["leeann_91011"]
     assert ann.filename == "cuaderno.ipynb"
-    assert ann.notes == ("chosen_file:cuaderno.ipynb:modelo.py",)
+    assert ann.entry.entry == "cuaderno.ipynb" and ann.entry.reason == "notebook" and ann.entry.left == ("modelo.py",)
+    assert len(ann.notes) == 1 and ann.notes[0].startswith("entry:")
 
 
 def test_zip_handed_in_is_unpacked_into_the_students_folder(canvas_download):
@@ -67,7 +68,7 @@ def test_same_name_twice_keeps_both_names(tmp_path):
     write(folder / "doejane_1_11_hw-1.ipynb", notebook("print(2)"))
     sub = read_inputs([folder]).submissions[0]
     assert sorted(name for name, _ in sub.files) == ["hw-1.ipynb", "hw.ipynb"]
-    assert sub.notes and sub.notes[0].startswith("chosen_file:")
+    assert sub.notes and sub.notes[0].startswith("entry:")
 
 
 def test_plain_folder_with_underscored_names_is_not_taken_for_canvas(tmp_path):

@@ -34,7 +34,8 @@ def test_folder_per_student_keeps_paths_and_merges_plugins(moodle_download):
     assert jane.source.endswith("Jane Doe_101_assignsubmission_file_/tarea.ipynb")
     jose = subs["jose-nunez_102"]
     assert jose.filename == "entrega.ipynb"
-    assert ("src/utils.py" in [name for name, _ in jose.files]) and jose.notes == ("chosen_file:entrega.ipynb:src/utils.py",)
+    assert "src/utils.py" in [name for name, _ in jose.files]
+    assert jose.entry.reason == "notebook" and jose.entry.left == ("src/utils.py",) and jose.notes[0].startswith("entry:")
 
 
 def test_flat_files_of_older_moodle(moodle_download):

@@ -202,7 +202,7 @@ def run(job, namespace, channel_fd):
     hooks.install(tracker)
     report = Reporter(channel_fd, state, tracker, namespace, saved_builtins, keras)
     tracker.on_change = report
-    sites = ag_sites.Sites(where_by_file, os.getcwd())
+    sites = ag_sites.Sites(where_by_file, job.get("root") or os.getcwd())
     finder = install_environment(job, sites, state)
     saved_builtins.update(vars(builtins))  # the Keras 2 import mapping is part of the real builtins now
 
@@ -349,12 +349,27 @@ def probe_subclassed(tracker, namespace, keras):
             tracker.call_orders.pop(id(model), None)
 
 
+def enter_entry_dir(job):
+    """A folder's program whose entry sits in a sub-folder runs from there, that sub-folder first on
+    sys.path (the folder's top stays on it); ``job["root"]`` keeps the folder's top for the sites."""
+    job["root"] = os.path.realpath(os.getcwd())
+    if job.get("entry_dir"):
+        target = os.path.realpath(os.path.join(job["root"], job["entry_dir"]))
+        if target.startswith(job["root"] + os.sep) and os.path.isdir(target):
+            os.chdir(target)
+            os.environ["PWD"] = target
+            sys.path.insert(0, target)
+
+
 def main_child(job, data, channel_fd):
     """Entry point in the forked child, after limits and privileges were set."""
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": job.get("filename")}
     namespace.update(data)
     started = time.monotonic()
     ag_runtime.skip_graph_rewrites()
+    enter_entry_dir(job)
+    if job.get("entry_dir") and job.get("filename"):  # relative to where the program now runs
+        namespace["__file__"] = os.path.basename(job["filename"])
     try:
         run(job, namespace, channel_fd)
     finally:

@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+import ag_budget
 import ag_graphfit
 import ag_sample
 
@@ -86,11 +87,12 @@ def twin_of(keras, twin_config, model, seed, rebuild_model):
     return twin
 
 
-def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
+def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, uses=None):
     """Train model and twin; return both curves (train and validation loss per epoch).
 
     ``trainer`` is the brief training's (``ag_graphfit.Trainer`` of the model and, when asked, its twin,
-    built with the seed): put back as built, it trains again through the trace it already has."""
+    built with the seed): put back as built, it trains again through the trace it already has.
+    ``uses``: the model's weight uses per sample (``ag_budget``); the rows and epochs fit the budget."""
     import tensorflow as tf
 
     started = time.monotonic()
@@ -121,6 +123,13 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
     except NoData as exc:
         return {"error": exc.facts["why"], "no_data": True, "facts": exc.facts}
     xt, yt, xv, yv = split(x, y, float(settings.get("validation_share", 0.25)), seed)
+    uses = uses or ag_budget.weight_uses(trainer.model)
+    asked = epochs
+    rows, epochs, sized = ag_budget.plan(uses, xt.shape[0], epochs, float(settings.get("budget", 5e10)),
+                                         settings.get("min_samples", 64), 1, models=wanted)
+    if sized and epochs < min(asked, int(settings.get("min_epochs", 50))):  # too few to overfit: not compared
+        return {"error": f"{int(trainer.model.count_params()):,} weights", "too_large": True}
+    xt, yt = xt[:rows], yt[:rows]
 
     n = xt.shape[0]
     full_batch = batch_size <= 0 or batch_size >= n
@@ -143,7 +152,8 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None):
     curves = [{"loss": clean(table[:, i, ag_graphfit.TRAIN_DATA]), "val_loss": clean(table[:, i, ag_graphfit.VAL_DATA])}
               for i in range(table.shape[1])]
     reply = {"model": curves[0], "train_samples": int(xt.shape[0]), "val_samples": int(xv.shape[0]),
-             "batch_size": 0 if full_batch else batch_size, "cut": cut, "elapsed_s": time.monotonic() - started}
+             "batch_size": 0 if full_batch else batch_size, "cut": cut, "elapsed_s": time.monotonic() - started,
+             "sized": sized}
     if len(curves) == 2:
         reply["twin"] = curves[1]
     return reply

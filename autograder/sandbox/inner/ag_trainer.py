@@ -10,11 +10,17 @@ import numpy as np
 
 # Imported here, in the zygote, not in the forked child: there, Landlock may no longer let it read the
 # runner's folder (the process isolation), and importing once serves every child.
+import ag_budget
 import ag_graphfit
 import ag_insight
 import ag_runtime
 
 SAFE_MODULE_PREFIXES = ("keras",)
+BUDGET = 2e9
+"""Weight uses (``ag_budget``) of the brief training when ``[training] budget`` is not set: an ordinary
+Dense model (up to ~1 M weights) gets all its epochs and samples; a larger one fewer."""
+INSIGHT_BUDGET = 5e10
+"""The same for the insight (model and twin together) when ``[insight] budget`` is not set."""
 
 
 def check_config_is_safe(value, path="config"):
@@ -67,6 +73,19 @@ def make_data(input_shape, units, task, n, seed):
     return x, y
 
 
+def insight_too_large(request, uses):
+    """True when even the insight's smallest run (its minimum rows and epochs, model and twin) costs more
+    than its budget: then no twin is built and the insight says the model is too large to compare."""
+    insight = request.get("insight") or {}
+    if not insight:
+        return False
+    settings = insight.get("settings") or {}
+    budget = float(settings.get("budget", INSIGHT_BUDGET))
+    models = 2 if insight.get("twin") else 1
+    least = uses * models * int(settings.get("min_samples", 64)) * int(settings.get("min_epochs", 50))
+    return budget > 0 and least > budget
+
+
 def twin_for_insight(keras, request, model, seed):
     """The insight's twin, built now so that one trace trains both (None: no insight, no twin, or a
     twin that does not rebuild, which the insight then reports itself)."""
@@ -79,8 +98,10 @@ def twin_for_insight(keras, request, model, seed):
         return None
 
 
-def train(request):
-    """Rebuild, compile with the student's optimizer and loss, fit briefly; return the curves."""
+def train(request, send=None):
+    """Rebuild, compile with the student's optimizer and loss, fit briefly (sized by ``ag_budget``);
+    return the curves. ``send`` gets the brief training's reply before a long insight starts, so that an
+    insight cut by the time limit never costs the grade its training result."""
     import keras
 
     started = time.monotonic()
@@ -100,14 +121,23 @@ def train(request):
     if any(d is None for d in shape):
         raise ValueError(f"the model's input shape {model.input_shape} has unknown dimensions")
     units = model.output_shape[-1]
-    x, y = make_data(shape, units, request["task"], settings.get("samples", 512), settings.get("seed", 0))
-    epochs, batch_size = int(settings.get("epochs", 5)), int(settings.get("batch_size", 32))
+    uses = ag_budget.weight_uses(model)
+    planned = (int(settings.get("samples", 512)), int(settings.get("epochs", 5)))
+    budget = float(settings.get("budget", BUDGET))
+    samples, epochs, sized = ag_budget.plan(uses, planned[0], planned[1], budget, settings.get("min_samples", 64),
+                                            settings.get("min_epochs", 2))
+    x, y = make_data(shape, units, request["task"], samples, settings.get("seed", 0))
+    batch_size = int(settings.get("batch_size", 32))
+    if sized:  # a brief training still takes enough optimizer steps to get past Adam's first overshoot
+        rows = ag_graphfit.validation_split_at(samples, 0.2)
+        batch_size = min(batch_size, max(1, rows // int(settings.get("min_steps", 6))))
+    too_large = insight_too_large(request, uses)
     try:  # the whole brief training as one traced graph: one trace instead of fit's two, no data pipeline
         import tensorflow as tf
 
         loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
         models, optimizers = [model], [model.optimizer]
-        twin = twin_for_insight(keras, request, model, settings.get("seed", 0))
+        twin = None if too_large else twin_for_insight(keras, request, model, settings.get("seed", 0))
         if twin is not None:  # trained beside the model from now on: the insight reuses this one trace
             models.append(twin)
             optimizers.append(ag_insight.optimizer(keras, rebuild.get("optimizer")))
@@ -134,11 +164,20 @@ def train(request):
         "how": how,
         "graph_error": graph_error if how == "fit" else None,
         "elapsed_s": time.monotonic() - started,
+        # How much was trained, for the report: what ran, what a small model gets, and why it differs.
+        "epochs": epochs, "samples": samples, "weights": int(model.count_params()), "weight_uses": uses,
+        "sized": sized, "budget": budget, "planned_samples": planned[0], "planned_epochs": planned[1],
+        "batch_size": batch_size,
     }
-    if request.get("insight"):  # the same child, and the same model and trace when the graph path ran
+    if request.get("insight") and too_large:
+        reply["insight"] = {"error": f"{int(model.count_params()):,} weights", "too_large": True}
+    elif request.get("insight"):  # the same child, and the same model and trace when the graph path ran
+        if send is not None:  # kept by the grader if the insight does not finish in time
+            send(dict(reply, final="trained", partial=True,
+                      insight={"error": "the comparison did not finish in time", "timeout": True}))
         try:
             reply["insight"] = ag_insight.run(keras, request["insight"], rebuild, request["task"], rebuild.get("loss"),
-                                              rebuild_model, trainer)
+                                              rebuild_model, trainer, uses)
         except Exception as exc:  # the insight never costs the grade its training result
             reply["insight"] = {"error": f"{type(exc).__name__}: {str(exc)[:600]}"}
     return reply

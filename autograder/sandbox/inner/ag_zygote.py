@@ -188,14 +188,22 @@ class Zygote:
     def train_job(self, request):
         import ag_trainer
 
+        def send(message):  # one line each; the last complete line is the reply
+            view = memoryview((json.dumps(message) + "\n").encode("utf-8"))
+            while view:
+                view = view[os.write(fd_box[0], view):]
+
+        fd_box = [None]
+
         def target(fd):
+            fd_box[0] = fd
             try:
-                message = ag_trainer.train(request)
+                message = ag_trainer.train(request, send)
                 message["final"] = "trained"
             except Exception as exc:
                 message = {"type": "train_result", "final": "trained",
                            "error": f"{type(exc).__name__}: {str(exc)[:800]}"}
-            os.write(fd, (json.dumps(message) + "\n").encode("utf-8"))
+            send(message)
 
         workdir = self.make_workdir([])
         try:
