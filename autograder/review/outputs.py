@@ -15,9 +15,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from autograder.atomic import write_bytes_atomic, write_text_atomic
+from autograder.checks.base import CheckSpec
 from autograder.inputs.roster import Student
 from autograder.review.final import FinalGrade, Review, final_grade, final_view, review_document, review_from_document
 from autograder.review.late import LatePolicy, late_penalty
@@ -112,7 +113,7 @@ def students_from(raw: Mapping[str, Any] | None) -> dict[str, Student]:
 
 def write_final_run_files(out: Path, results: list[GradeResult], finals: Mapping[str, FinalGrade],
                           students: Mapping[str, Student], title: str, junit: Mapping[str, str] | None = None,
-                          rules: Mapping[str, Any] | None = None) -> None:
+                          rules: Sequence[CheckSpec] = ()) -> None:
     """``grades.csv``, the summaries, the LMS gradebooks and the JUnit file, all with the final grades."""
     from autograder.exports import write_lms_exports
     from autograder.render import write_run_outputs
@@ -126,7 +127,7 @@ def write_final_run_files(out: Path, results: list[GradeResult], finals: Mapping
         path = Path(junit["path"])
         if path.parent.is_dir():
             root = Path(junit["root"]) if junit.get("root") else None
-            write_bytes_atomic(path, junit_xml(views, dict(rules or {}), root) + b"\n")
+            write_bytes_atomic(path, junit_xml(views, rules, root) + b"\n")
 
 
 def refresh_outputs(out_dir: Path, ids: Iterable[str] | None = None, cache: dict | None = None
@@ -145,8 +146,16 @@ def refresh_outputs(out_dir: Path, ids: Iterable[str] | None = None, cache: dict
         assignment = store.context("assignment", {})
         write_final_run_files(out, results, finals, students_from(store.context("students")),
                               str(assignment.get("title") or (results[0].assignment if results else "")),
-                              store.context("junit"), assignment.get("rules"))
+                              store.context("junit"), rules_from(assignment.get("rules")))
     return finals
+
+
+def rules_from(raw: Any) -> tuple[CheckSpec, ...]:
+    """The assignment's checks as the run recorded them (plain data) for the JUnit file; () when unreadable."""
+    try:
+        return tuple(CheckSpec(**{**item, "depends_on": tuple(item.get("depends_on") or ())}) for item in raw or ())
+    except TypeError:
+        return ()
 
 
 def record_run_outputs(out_dir: Path, junit: Path | None) -> None:
@@ -199,7 +208,7 @@ class RunReviews:
             review = None
         return review_document(review, final_grade(result, review))
 
-    def close(self, results: list[GradeResult], keys: Mapping[str, Any], title: str, rules: Mapping[str, Any],
+    def close(self, results: list[GradeResult], keys: Mapping[str, Any], title: str, rules: Sequence[CheckSpec],
               folder: Path | None) -> tuple[list[GradeResult], dict[str, FinalGrade]]:
         """Record the run's results and context; the final views and grades for the run's files."""
         if self.store is None:
@@ -209,7 +218,7 @@ class RunReviews:
                 (r.id, r.sha256, r.max_score, {c.id: c.max_points for c in r.checks},
                  dataclasses.asdict(keys[r.id]) if r.id in keys else None) for r in results)
             self.store.set_context("students", {sid: dataclasses.asdict(s) for sid, s in self.students.items()})
-            self.store.set_context("assignment", {"title": title, "rules": dict(rules),
+            self.store.set_context("assignment", {"title": title, "rules": [dataclasses.asdict(c) for c in rules],
                                                   "folder": str(folder) if folder else None})
             reviews = self.store.reviews({r.id: r.sha256 for r in results})
         except Exception as exc:

@@ -111,7 +111,7 @@ def test_make_installs_everything_from_the_lock_then_the_environment_list():
     assert proc.returncode == 0, proc.stderr
     installs = [line for line in proc.stdout.splitlines() if " install " in line and "pip" in line]
     assert len(installs) == 2 and all("-c constraints.txt" in line for line in installs), installs
-    assert '".[grader,dev,dask]"' in installs[0] and "environment.txt" in installs[1]
+    assert '".[grader,dev,dask,desk]"' in installs[0] and "environment.txt" in installs[1]
     assert "python -m autograder.environment" in proc.stdout
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci  # the README's test command, so the same installs
