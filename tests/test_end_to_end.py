@@ -64,7 +64,8 @@ def test_grades_csv_has_one_row_per_submission(graded_solutions, expected_verdic
     proc, out, results = graded_solutions
     with open(out / "grades.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["id", "score", "max_score", "status"] + CHECK_IDS
+    assert list(rows[0]) == ["id", "score", "max_score", "status"] + CHECK_IDS + ["auto_score", "review"]
+    assert all(r["review"] == "none" and r["auto_score"] == r["score"] for r in rows)  # nobody reviewed yet
     assert {r["id"] for r in rows} == set(results) == set(expected_verdicts) | {"reference", "reference_notebook"}
     ref = next(r for r in rows if r["id"] == "reference")
     assert ref["score"] == "10" and ref["l2_regularization"] == "2"
