@@ -36,3 +36,12 @@ def graded_solutions(tmp_path_factory):
 def expected_verdicts():
     data = json.loads((SOLUTIONS / "variants" / "expected.json").read_text())
     return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where a browser test saves its screenshots: AUTOGRADER_SCREENSHOTS (e.g. docs) or a temporary folder."""
+    target = os.environ.get("AUTOGRADER_SCREENSHOTS")
+    folder = Path(target) if target else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

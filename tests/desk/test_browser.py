@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -65,14 +64,6 @@ def desk(graded_class):
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = os.environ.get("AUTOGRADER_SCREENSHOTS")
-    folder = Path(target) if target else tmp_path / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def wait_for(driver, css: str, timeout: float = 10.0):

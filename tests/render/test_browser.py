@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -35,14 +34,6 @@ for (const el of document.querySelectorAll("body *")) {
 return bad;
 """
 DESKTOP_WIDTH = 1000
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    target = os.environ.get("AUTOGRADER_SCREENSHOTS")
-    folder = Path(target) if target else tmp_path / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def open_page(driver, path: Path, width: int = DESKTOP_WIDTH, height: int = 900) -> None:
