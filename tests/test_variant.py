@@ -81,7 +81,7 @@ def test_grading_against_the_readme_variant(tmp_path):
     assert results["referencia_l2"]["max_score"] == 10
     with open(out / "grades.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["id", "score", "max_score", "status", *ids]
+    assert list(rows[0]) == ["id", "score", "max_score", "status", *ids, "auto_score", "review"]
     assert {r["id"]: r["score"] for r in rows} == {"tres_l1": "10", "tres_l2": "7", "referencia_l2": "4"}
     report = (out / "referencia_l2" / "report.md").read_text(encoding="utf-8")
     assert "Regularización L1" in report and "Tres capas ocultas" in report and "Dos capas ocultas" not in report

@@ -5,6 +5,7 @@ the batch by a copy of the reference solution, which must still get full marks.
 """
 from __future__ import annotations
 
+import multiprocessing.resource_tracker
 import os
 import re
 import socket
@@ -103,7 +104,11 @@ def new_descendants(before: set[int]) -> list[str]:
         while ancestor and ancestor != me and seen < 64:
             ancestor, seen = parents.get(ancestor), seen + 1
         if ancestor == me:
-            found.append(f"{pid} (a new descendant of the grader)")
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue  # gone meanwhile
+            found.append(f"{pid} (a new descendant of the grader: {cmdline[:160]})")
     return found
 
 
@@ -230,6 +235,9 @@ def run_corpus(base: Path, isolation: str, cases: tuple[Case, ...] | None = None
         tempdirs.append(path)
         return path
 
+    # The stdlib's resource tracker is the grader's own, started once per process on the first use of
+    # multiprocessing and kept until exit: start it now so that only processes the batch leaves count.
+    multiprocessing.resource_tracker.ensure_running()
     pids_before = set(_all_pids())
     os.environ["AG_HOSTILE_SECRET"] = ctx.secret
     worker_module.pick_sandbox_uid = recording_pick_uid

@@ -11,7 +11,7 @@ from pathlib import Path
 from autograder.integrations.result_file import load_result
 from autograder.render import write_submission_outputs
 
-from .test_browser import check_page, open_page, shots  # noqa: F401 (shots is a fixture)
+from .test_browser import check_page, open_page
 
 DATA = Path(__file__).parent / "data"
 

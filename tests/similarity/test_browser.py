@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from autograder.render.similarity_view import write_similarity_outputs
 from tests.render.conftest import browser  # noqa: F401  (the fixture)
-from tests.render.test_browser import check_page, full_page_png, open_page, shots  # noqa: F401
+from tests.render.test_browser import check_page, full_page_png, open_page
 
 from .evaluate import labelled_report
 
