@@ -44,14 +44,22 @@ def sort_script() -> tuple[Markup, str]:
     return Markup(script), f"'sha256-{digest}'"
 
 
-def render_markdown(result: GradeResult) -> str:
-    """report.md: the report for places that render Markdown (tables, ``<details>``, no other HTML)."""
-    return tidy_markdown(environment(False).get_template("report.md.j2").render(**report_view(result)))
+def render_markdown(result: GradeResult, review: dict | None = None) -> str:
+    """report.md: the report for places that render Markdown (tables, ``<details>``, no other HTML).
+    ``review``: result.json's ``review`` object, when a reviewer changed the grade."""
+    return tidy_markdown(environment(False).get_template("report.md.j2").render(**report_view(result, review)))
 
 
-def render_html(result: GradeResult) -> str:
+def render_html(result: GradeResult, review: dict | None = None) -> str:
     """report.html: one self-contained page (inline CSS and SVG, no script) that loads nothing from anywhere."""
-    return environment(True).get_template("report.html.j2").render(csp=Markup(REPORT_CSP), **report_view(result))
+    return environment(True).get_template("report.html.j2").render(csp=Markup(REPORT_CSP),
+                                                                   **report_view(result, review))
+
+
+def write_reports(result: GradeResult, folder: Path, review: dict | None = None) -> None:
+    """``report.md`` and ``report.html`` of one result, each replaced atomically."""
+    write_text_atomic(folder / "report.md", render_markdown(result, review))
+    write_text_atomic(folder / "report.html", render_html(result, review))
 
 
 def _run_version(results: list[GradeResult]) -> str:
@@ -82,8 +90,8 @@ def write_submission_outputs(result: GradeResult, out_dir: Path, review: dict | 
     if review is not None:
         document["review"] = review
     (folder / "result.json").write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-    (folder / "report.md").write_text(render_markdown(result), encoding="utf-8")
-    (folder / "report.html").write_text(render_html(result), encoding="utf-8")
+    (folder / "report.md").write_text(render_markdown(result, review), encoding="utf-8")
+    (folder / "report.html").write_text(render_html(result, review), encoding="utf-8")
     return folder
 
 

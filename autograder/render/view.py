@@ -13,6 +13,7 @@ from autograder.render.chart import line_chart
 from autograder.render.insight_view import insight_view, student_fit_view, validation_asked
 from autograder.render.environment_view import environment_view, errors_view
 from autograder.render.filters import fence, split_hint
+from autograder.render.review_view import final_score, review_view
 from autograder.types import FitCall, GradeResult, SourceLocation
 
 STATUS_ICON = {"pass": "✔", "fail": "✘", "error": "?", "skipped": "–"}
@@ -39,8 +40,10 @@ def location_text(loc: SourceLocation | None, lang: str) -> str:
     return format_location(loc, lang).strip(" ()")
 
 
-def banner_view(result: GradeResult, lang: str) -> dict[str, Any]:
-    """The score banner: the score, a tone (pass/fail/error) shown by icon and words as well as colour."""
+def banner_view(result: GradeResult, lang: str, score: float | None = None) -> dict[str, Any]:
+    """The score banner: the score (``score``: the reviewed one, when a reviewer changed it), a tone
+    (pass/fail/error) shown by icon and words as well as colour."""
+    score = result.score if score is None else score
     not_passed = [c for c in result.checks if c.status != "pass"]
     if result.status == "error":
         tone, headline = "error", result.error.message if result.error else translate("ui.result.error", lang)
@@ -51,21 +54,24 @@ def banner_view(result: GradeResult, lang: str) -> dict[str, Any]:
                                                             "names": names})
     else:
         tone, headline = "pass", translate("ui.banner.all_pass", lang)
-    percent = min(100, max(0, int(round(100 * result.score / result.max_score)))) if result.max_score else 0
-    return {"tone": tone, "icon": BANNER_ICON[tone], "headline": headline, "score": f"{result.score:g}",
+    percent = min(100, max(0, int(round(100 * score / result.max_score)))) if result.max_score else 0
+    return {"tone": tone, "icon": BANNER_ICON[tone], "headline": headline, "score": f"{score:g}",
             "max_score": f"{result.max_score:g}", "percent": percent,
             "status_label": translate(f"ui.result.{result.status}", lang), "cut_short": result.cut_short or ""}
 
 
-def check_views(result: GradeResult, lang: str) -> list[dict[str, Any]]:
-    """One card per check: title, status in words and icon, points, message, and the hint split from its code line."""
+def check_views(result: GradeResult, lang: str, review: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One card per check: title, status in words and icon, points, message, and the hint split from its code line.
+    ``review``: the review section (``review_view``); a check a reviewer graded shows the reviewer's points."""
     views = []
+    overridden = {o["id"]: o for o in review["overrides"]} if review else {}
     for c in result.checks:
         lead, code = split_hint(c.hint or "")
         views.append({
             "id": c.id, "title": check_title(c, lang), "status": c.status,
             "status_label": translate(f"ui.status.{c.status}", lang), "icon": STATUS_ICON.get(c.status, "?"),
             "points": f"{c.points:g}/{c.max_points:g}", "message": c.message, "hint": c.hint or "",
+            "reviewed": overridden[c.id]["line"] if c.id in overridden else "",
             "hint_lead": lead, "hint_code": code,
             "see_arch": c.status == "fail" and c.kind in ARCH_KINDS and result.model is not None,
         })
@@ -159,17 +165,20 @@ def output_view(result: GradeResult, lang: str) -> dict[str, str] | None:
             "lines": str(result.output.strip("\n").count("\n") + 1)}
 
 
-def report_view(result: GradeResult) -> dict[str, Any]:
-    """Everything report.md / report.html show, as strings, simple lists and chart geometry."""
+def report_view(result: GradeResult, review: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything report.md / report.html show, as strings, simple lists and chart geometry. ``review``:
+    result.json's ``review`` object; the banner then shows the final grade and a section says why."""
     lang = result.lang
     isolation = translate(f"ui.isolation.{result.isolation}", lang)
+    reviewed = review_view(result, review)
     return {
         "ui": ui_labels(lang),
         "lang": lang,
         "id": result.id,
         "source": result.source,
-        "banner": banner_view(result, lang),
-        "checks": check_views(result, lang),
+        "banner": banner_view(result, lang, final_score(result, review)),
+        "review": reviewed,
+        "checks": check_views(result, lang, reviewed),
         "blocks": architecture_blocks(result),
         "model_caption": model_caption(result.model, lang),
         "training": training_view(result, lang),

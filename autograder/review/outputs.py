@@ -48,10 +48,13 @@ def final_views(results: list[GradeResult], finals: Mapping[str, FinalGrade]) ->
     return [final_view(r, finals[r.id]) if r.id in finals else r for r in results]
 
 
-def load_current_results(out: Path, store: ReviewStore, cache: dict | None = None) -> list[GradeResult]:
+def load_current_results(out: Path, store: ReviewStore, cache: dict | None = None,
+                         complete: set[str] | None = None) -> list[GradeResult]:
     """The run's current results: from the results table by their key, else from ``<id>/result.json``.
     ``cache``: a dict the caller keeps between calls (a long-running desk): results already read are taken
-    from it when their id, content, key and file are unchanged (about half of a refresh's time on a class)."""
+    from it when their id, content, key and file are unchanged (about half of a refresh's time on a class).
+    ``complete``: gets the ids read from the results table, whole; ``result.json`` lacks what only the
+    reports show (the printed output, the lines left out), so a report is never rebuilt from it."""
     from autograder.integrations.result_file import load_result
     from autograder.store import ResultKey, ResultStore
 
@@ -65,13 +68,19 @@ def load_current_results(out: Path, store: ReviewStore, cache: dict | None = Non
             result = None
             stamp = _cache_stamp(out, sid, row)
             if cache is not None and stamp in cache:
-                results.append(cache[stamp])
+                result, whole = cache[stamp]
+                results.append(result)
+                if whole and complete is not None:
+                    complete.add(sid)
                 continue
             if row["key"] and results_store is not None:
                 try:
                     result = results_store.get(ResultKey(**row["key"]))
                 except (TypeError, ValueError):
                     result = None
+            whole = result is not None
+            if whole and complete is not None:
+                complete.add(sid)
             if result is None:
                 try:
                     result = load_result(out / sid / "result.json")
@@ -79,7 +88,7 @@ def load_current_results(out: Path, store: ReviewStore, cache: dict | None = Non
                     print(f"autograder: cannot read the result of {sid}: {exc}", file=sys.stderr)
                     continue
             if cache is not None:
-                cache[stamp] = result
+                cache[stamp] = (result, whole)
             results.append(result)
     finally:
         if results_store is not None:
@@ -95,14 +104,24 @@ def _cache_stamp(out: Path, sid: str, row: Mapping[str, Any]) -> tuple:
     return sid, row["sha256"], json.dumps(row["key"], sort_keys=True), mtime
 
 
-def write_review_object(out: Path, result: GradeResult, review: Review | None, final: FinalGrade) -> None:
-    """Replace ``<id>/result.json``'s ``review`` object; the automatic result in it stays as it is."""
+def write_review_object(out: Path, result: GradeResult, review: Review | None, final: FinalGrade,
+                        reports: bool = True) -> None:
+    """Replace ``<id>/result.json``'s ``review`` object (the automatic result in it stays as it is) and, when
+    it changed and ``reports`` (``result`` is whole), the submission's reports first, so that what a student
+    reads shows the final grade and why."""
+    from autograder.render import write_reports
+
     path = out / result.id / "result.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    document["review"] = review_document(review, final)
+    new = review_document(review, final)
+    if document.get("review") == new:
+        return
+    document["review"] = new
+    if reports:
+        write_reports(result, path.parent, new)
     write_text_atomic(path, json.dumps(document, ensure_ascii=False, indent=2))
 
 
@@ -137,12 +156,13 @@ def refresh_outputs(out_dir: Path, ids: Iterable[str] | None = None, cache: dict
     out = Path(out_dir)
     wanted = None if ids is None else set(ids)
     with output_lock(out), ReviewStore.in_folder(out) as store:
-        results = load_current_results(out, store, cache)
+        complete: set[str] = set()
+        results = load_current_results(out, store, cache, complete)
         reviews = store.reviews({r.id: r.sha256 for r in results})
         finals = finals_for(results, reviews)
         for result in results:
             if wanted is None or result.id in wanted:
-                write_review_object(out, result, reviews.get(result.id), finals[result.id])
+                write_review_object(out, result, reviews.get(result.id), finals[result.id], result.id in complete)
         assignment = store.context("assignment", {})
         write_final_run_files(out, results, finals, students_from(store.context("students")),
                               str(assignment.get("title") or (results[0].assignment if results else "")),

@@ -86,3 +86,34 @@ def test_the_installed_command_line_and_default_reviewer(out):
     proc = run_cli("override", str(out), "caro", "--check", "trains", "--points", "7", "--comment", "x")
     assert proc.returncode == 2 and proc.stderr.strip() == \
         "autograder: points for trains must be between 0 and 1, not 7"
+
+
+def test_the_reports_show_the_final_grade_and_why_until_the_review_is_cleared(tmp_path):
+    """What a student reads (report.md / report.html, released as they are) agrees with grades.csv."""
+    out = tmp_path
+    make_out(out, stored=True)
+    before = (out / "beto" / "report.md").read_text(encoding="utf-8")
+    assert "8 / 10" in before and "Revisión de tu profesor" not in before
+    comment = "la tasa está en una variable <b>RATE</b>"
+    assert cli("override", out, "beto", "--check", "dropout", "--points", "2", "--comment", comment,
+               "--by", "prof").exit_code == 0
+    assert cli("override", out, "beto", "--adjust", "-1", "--reason", "un día tarde", "--by", "prof").exit_code == 0
+    md = (out / "beto" / "report.md").read_text(encoding="utf-8")
+    assert "9 / 10" in md and "8 / 10" not in md.split("## ")[1]  # the banner shows the final grade
+    assert "Revisión de tu profesor" in md and "Nota final: 9/10" in md and "Nota automática: 8/10" in md
+    assert "(automática 0)" in md and "-1 puntos: un día tarde" in md
+    page = (out / "beto" / "report.html").read_text(encoding="utf-8")
+    assert "Nota final: 9/10" in page and "&lt;b&gt;RATE&lt;/b&gt;" in page and "<b>RATE" not in page
+    untouched = (out / "ana" / "report.md").read_text(encoding="utf-8")
+    assert "Revisión de tu profesor" not in untouched and "10 / 10" in untouched
+    assert cli("override", out, "beto", "--clear").exit_code == 0
+    assert (out / "beto" / "report.md").read_text(encoding="utf-8") == before
+
+
+def test_a_report_is_never_rebuilt_from_result_json_alone(out):
+    """A folder whose results are not in the results table: result.json lacks the printed output, so the
+    report stays the automatic one (the final grade is in grades.csv, result.json and what is released)."""
+    before = (out / "beto" / "report.md").read_text(encoding="utf-8")
+    assert cli("override", out, "beto", "--adjust", "1", "--reason", "extra", "--by", "prof").exit_code == 0
+    assert (out / "beto" / "report.md").read_text(encoding="utf-8") == before
+    assert result_json(out, "beto")["review"]["score"] == 9.0
