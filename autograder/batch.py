@@ -28,7 +28,7 @@ from autograder.program import EntryRules
 from autograder.render import write_run_outputs, write_submission_outputs
 from autograder.render_process import Renderer
 from autograder.review.late import parse_policy
-from autograder.review.outputs import RunReviews
+from autograder.review.outputs import RunReviews, output_lock
 from autograder.sandbox.startup import threads_per_worker, with_datasets, worker_count
 from autograder.sandbox.worker import SandboxWorker, preimport_modules
 from autograder.store import ResultKey, ResultStore, grader_fingerprint, settings_fingerprint
@@ -250,9 +250,12 @@ def grade_batch(subs: list[Submission], assignment: Assignment, options: BatchOp
     for thread in threads:
         thread.join()
     writer.close()
-    views, finals = reviews.close(results, work.keys, assignment.title, assignment.rules, assignment.folder)
     try:
-        renderer.call(write_run_files, views, assignment, out, students or {}, finals)
+        with output_lock(out):  # a reviewer's change meanwhile waits, then rewrites these files itself
+            views, finals = reviews.close(results, work.keys, assignment.title, assignment.rules,
+                                          assignment.folder)
+            renderer.call(write_run_files, views, assignment, out, students or {}, finals)
+            reviews.settle(out, results, finals)
         if options.similarity:
             renderer.call(write_similarity_files, subs, results, assignment, out, options.lang)
     finally:

@@ -204,6 +204,7 @@ class RunReviews:
         self.policy = policy
         self.students = students
         self.store: ReviewStore | None = None
+        self.reviews: dict[str, Review] = {}
         if enabled:
             try:
                 self.store = ReviewStore.in_folder(out)
@@ -246,8 +247,20 @@ class RunReviews:
             reviews = {}
         finally:
             self.store.close()
+        self.reviews = reviews
         finals = finals_for(results, reviews)
         return final_views(results, finals), finals
+
+    def settle(self, out: Path, results: list[GradeResult], finals: Mapping[str, FinalGrade]) -> None:
+        """Each ``result.json``'s ``review`` (and its reports) as the store has it now: a reviewer's change
+        made while the run wrote that submission's files is not undone by them. Call it holding ``output_lock``."""
+        for result in results:
+            if result.id in finals:
+                try:
+                    write_review_object(out, result, self.reviews.get(result.id), finals[result.id])
+                except Exception as exc:  # one unwritable file costs its review object, never the others
+                    print(f"autograder: review of {result.id} not written ({type(exc).__name__}: {exc})",
+                          file=sys.stderr)
 
 
 def with_file_review(result: GradeResult, path: Path) -> GradeResult:

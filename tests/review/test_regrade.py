@@ -59,6 +59,34 @@ def test_reviews_survive_reruns_and_force_and_new_content_is_stale(tmp_path):
     assert result_json(out, "bea")["review"]["overrides"][0]["by"] == "prof"
 
 
+def test_a_change_made_while_a_run_writes_that_submission_is_not_undone(tmp_path, monkeypatch):
+    """A reviewer adjusts ``cai`` after the run made cai's review object and before it wrote cai's files: the
+    run's end settles result.json (and the reports) on what the store holds, as grades.csv already does."""
+    from click.testing import CliRunner
+
+    from autograder.cli import main
+    from autograder.review.outputs import RunReviews
+
+    folder, out = tmp_path / "clase", tmp_path / "out"
+    write(folder / "bea.ipynb", "{not json")
+    write(folder / "cai.py", "model = (\n")
+    assert run_cli("grade", str(folder), "--out", str(out), "--no-insight").returncode == 1
+    document = RunReviews.document
+
+    def racing(self, result):
+        made = document(self, result)
+        if result.id == "cai":
+            override(out, "cai", "--adjust", "2", "--reason", "extra credit")
+        return made
+
+    monkeypatch.setattr(RunReviews, "document", racing)
+    ran = CliRunner().invoke(main, ["grade", str(folder), "--out", str(out), "--no-insight", "--force"])
+    assert ran.exit_code == 1, ran.output
+    assert grades(out)["cai"]["score"] == "2"
+    assert result_json(out, "cai")["review"]["score"] == 2.0
+    assert "extra credit" in (out / "cai" / "report.md").read_text(encoding="utf-8")
+
+
 def test_late_policy_from_the_roster_and_a_removal_that_sticks(tmp_path):
     assignment = tmp_path / "tarea"
     shutil.copytree(ROOT / "assignments" / "l2-dropout", assignment)
@@ -81,6 +109,8 @@ def test_late_policy_from_the_roster_and_a_removal_that_sticks(tmp_path):
     assert (rows["ana"]["score"], rows["ana"]["review"]) == ("0", "reviewed")  # 1 point - 1 day late (0.1 * 10)
     [late] = result_json(out, "ana")["review"]["adjustments"]
     assert late["points"] == -1.0 and late["by"] == "policy" and "1 día(s) de retraso" in late["reason"]
+    report = (out / "ana" / "report.md").read_text(encoding="utf-8")
+    assert "Nota final: 0/10" in report and "1 día(s) de retraso" in report  # what the student reads agrees
     assert result_json(out, "beto")["review"]["adjustments"] == []  # within the extension
     assert result_json(out, "caro")["review"]["adjustments"] == []  # on time
     with ReviewStore.in_folder(out) as store:
