@@ -74,6 +74,21 @@ def wait_for(driver, css: str, timeout: float = 10.0):
     return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def follow(driver, act, css: str, timeout: float = 10.0):
+    """Do `act` (a click, a key) that loads a new page, wait until the old page is gone, then for `css`.
+
+    Waiting for `css` alone can find it on the page being left (the class list is on both sides of a filter).
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element(By.TAG_NAME, "html")
+    act()
+    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+    return wait_for(driver, css, timeout)
+
+
 def console_problems(driver) -> list[str]:
     return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
 
@@ -103,16 +118,14 @@ def test_review_a_class_end_to_end(browser, desk, graded_class, shots):  # noqa:
     ids = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.class-list tbody th a")]
     assert ids == ["alice", "bob", "carol", "dave"]
     Select(driver.find_element(By.NAME, "failing")).select_by_value("dropout")
-    driver.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
-    wait_for(driver, "table.class-list")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click, "table.class-list")
     assert [a.text for a in driver.find_elements(By.CSS_SELECTOR, "table.class-list tbody th a")] == ["bob", "carol"]
 
     # The keyboard: j focuses the first row, Enter opens it.
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys("j")
     assert driver.switch_to.active_element.text == "bob"
-    driver.switch_to.active_element.send_keys("\n")
-    wait_for(driver, "#check-dropout")
+    follow(driver, lambda: driver.switch_to.active_element.send_keys("\n"), "#check-dropout")
     assert "/s/bob" in driver.current_url
     code = driver.find_element(By.CSS_SELECTOR, ".code").text
     assert "Dense(64, activation='relu'" in code  # the code as it ran
@@ -122,22 +135,19 @@ def test_review_a_class_end_to_end(browser, desk, graded_class, shots):  # noqa:
     points.clear()
     points.send_keys("1")
     form.find_element(By.NAME, "comment").send_keys("Dropout is missing after the second layer only")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait_for(driver, "#check-dropout .override-note")
+    follow(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]").click, "#check-dropout .override-note")
     assert driver.current_url.endswith("#check-dropout")
     assert "prof" in driver.find_element(By.CSS_SELECTOR, "#check-dropout .override-note").text
     driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots / "desk-submission.png"))
 
     # Next on the filtered list is carol: adjust her grade.
-    driver.find_element(By.CSS_SELECTOR, 'a[rel="next"]').click()
-    wait_for(driver, ".adjust-form")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, 'a[rel="next"]').click, ".adjust-form")
     assert "/s/carol" in driver.current_url
     adjust = driver.find_element(By.CSS_SELECTOR, ".adjust-form")
     adjust.find_element(By.NAME, "points").send_keys("-1.5")
     adjust.find_element(By.NAME, "reason").send_keys("late: 2 days")
-    adjust.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait_for(driver, ".adjustments li form")
+    follow(driver, adjust.find_element(By.CSS_SELECTOR, "button[type=submit]").click, ".adjustments li form")
 
     # Reload the list: both changes are there.
     driver.get(driver.current_url.split("/s/")[0] + "/class")
@@ -149,16 +159,15 @@ def test_review_a_class_end_to_end(browser, desk, graded_class, shots):  # noqa:
     driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots / "desk-list.png"))
 
-    driver.find_element(By.LINK_TEXT, "alice").click()  # each cell with its own output, as it ran
-    wait_for(driver, "#cell-4 .cell-output")
+    # each cell with its own output, as it ran
+    follow(driver, driver.find_element(By.LINK_TEXT, "alice").click, "#cell-4 .cell-output")
     outputs = {cell.get_attribute("id"): cell.find_element(By.CSS_SELECTOR, ".cell-output").text
                for cell in driver.find_elements(By.CSS_SELECTOR, "article.cell[id^=cell-]")}
     assert outputs["cell-2"] == "imports done"
     assert "built" in outputs["cell-3"] and "AGCELL:0000000000000000:9" in outputs["cell-3"]  # forged: plain text
     assert "Epoch 1/2" in outputs["cell-4"] and outputs["cell-4"].endswith("trained")
-    driver.find_element(By.LINK_TEXT, "Export").click()
-    wait_for(driver, "form[action='/export'] button").click()
-    wait_for(driver, "ul.files a")
+    export = follow(driver, driver.find_element(By.LINK_TEXT, "Export").click, "form[action='/export'] button")
+    follow(driver, export.click, "ul.files a")
     files = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "ul.files a")]
     assert {"grades.csv", "canvas-gradebook.csv", "moodle-grading-worksheet.csv"} <= set(files)
 
@@ -200,8 +209,7 @@ def test_second_reviewer_is_told_in_the_browser(browser, desk):  # noqa: F811
     assert json.loads(urllib.request.urlopen(change, timeout=10).read())["ok"] is True
     form = driver.find_element(By.CSS_SELECTOR, ".comment-form")
     form.find_element(By.NAME, "text").send_keys("ta's long careful comment")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    notice = wait_for(driver, "#notice")
+    notice = follow(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]").click, "#notice")
     assert "prof changed this review" in notice.text
     assert driver.find_element(By.CSS_SELECTOR, ".comment-form textarea").get_attribute("value") == \
         "ta's long careful comment"
