@@ -20,6 +20,20 @@ def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
                           timeout=timeout, cwd=ROOT, env=env)
 
 
+def catalog_keys_shown(out_dir: Path) -> dict[str, set[str]]:
+    """Catalog keys that reached a report unworded (``augmentation.by_flow`` instead of its sentence), per report.md.
+
+    A token ``<prefix>.<word>`` where ``<prefix>`` starts some catalog key, not part of a dotted name or a call."""
+    import re
+
+    from autograder.i18n import catalog
+
+    prefixes = {key.split(".")[0] for lang in ("es", "en") for key in catalog(lang) if "." in key}
+    pattern = re.compile(r"(?<![\w./`'])(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\.[a-z_]+(?![\w(])")
+    shown = {p.parent.name: set(pattern.findall(p.read_text(encoding="utf-8"))) for p in out_dir.glob("*/report.md")}
+    return {name: keys for name, keys in shown.items() if keys}
+
+
 def read_results(out_dir: Path) -> dict[str, dict]:
     return {p.parent.name: json.loads(p.read_text()) for p in out_dir.glob("*/result.json")}
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT, read_results, run_cli
+from tests.conftest import ROOT, catalog_keys_shown, read_results, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures" / "real_world"
 pytestmark = pytest.mark.slow
@@ -309,3 +309,8 @@ def test_no_report_or_result_names_the_grader_s_modules_or_paths(run):
     found = {str(f.relative_to(out)): leaks_found(f.read_text(encoding="utf-8")) for f in files}
     assert {k: v for k, v in found.items() if v} == {}
     assert leaks_found("/opt/autograder-runner/ag_hooks.py:289 <class 'ag_standins.StandIn'> /tmp/ag/results")
+
+
+def test_every_sentence_is_worded_no_catalog_key_shown(run):
+    _, out, _ = run
+    assert catalog_keys_shown(out) == {}

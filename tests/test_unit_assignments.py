@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, read_results, run_cli
+from tests.conftest import ROOT, catalog_keys_shown, read_results, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures" / "unit"
 EXPECTED = {k: v for k, v in json.loads((FIXTURES / "expected.json").read_text()).items() if not k.startswith("_")}
@@ -52,6 +52,7 @@ def test_fixtures_score_as_expected(assignment, tmp_path):
     proc = run_cli("grade", str(FIXTURES / assignment), "--assignment", assignment, "--out", str(out))
     assert proc.returncode == 1, proc.stderr[-2000:]  # some near-miss fails a check
     assert_verdicts(assignment, read_results(out), EXPECTED[assignment])
+    assert catalog_keys_shown(out) == {}  # every sentence worded
 
 
 @pytest.mark.slow

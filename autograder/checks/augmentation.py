@@ -41,5 +41,5 @@ def augmentation(ev: Evidence) -> Finding:
         return Finding("fail", "augmentation.missing", params, hint="augmentation.hint")
     if len(kinds) < minimum:
         return Finding("fail", "augmentation.too_few", params, hint="augmentation.hint_more")
-    how = "augmentation.by_layers" if in_layers else "augmentation.by_flow"
+    how = "by_layers" if in_layers else "by_flow"  # worded by the catalogs' how.*
     return Finding("pass", "augmentation.ok", {**params, "how": how})

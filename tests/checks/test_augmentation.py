@@ -2,6 +2,7 @@ from dataclasses import replace
 
 from autograder.checks.augmentation import augmentation
 from autograder.checks.base import Evidence
+from autograder.i18n import translate
 from autograder.types import FitCall, FlowSpec, GeneratorSpec, SourceLocation
 from tests.checks.factory import dense, layer, model, output
 
@@ -18,12 +19,17 @@ def ev(*layers, flow=None, generators=()):
 def test_a_generator_flow_with_four_transforms_passes():
     kinds = ("rotation", "width_shift", "height_shift", "horizontal_flip")
     f = augmentation(ev(flow=FlowSpec(0, kinds), generators=[GeneratorSpec(kinds, flows=1)]))
-    assert (f.status, f.params["count"], f.params["how"]) == ("pass", 4, "augmentation.by_flow")
+    assert (f.status, f.params["count"], f.params["how"]) == ("pass", 4, "by_flow")
+    # The way is worded in the student's language, never shown as a catalog key (a report said "through
+    # augmentation.by_flow").
+    assert translate(f.message, "en", f.params).endswith("through an ImageDataGenerator's flow feeding fit.")
+    assert "el flow de un ImageDataGenerator" in translate(f.message, "es", f.params)
 
 
 def test_random_layers_in_the_model_pass():
     f = augmentation(ev(layer("RandomFlip"), layer("RandomRotation"), layer("Conv2D"), output(10, "softmax")))
-    assert (f.status, f.params["kinds"], f.params["how"]) == ("pass", "flip, rotation", "augmentation.by_layers")
+    assert (f.status, f.params["kinds"], f.params["how"]) == ("pass", "flip, rotation", "by_layers")
+    assert translate(f.message, "en", f.params).endswith("through Random* layers inside the model.")
 
 
 def test_one_transform_is_too_few():
