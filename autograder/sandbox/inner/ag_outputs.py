@@ -20,8 +20,8 @@ MAX_WRITES = 200
 NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def _empty(folder):
-    """Remove everything inside ``folder`` (never following a link the job left), keeping the folder."""
+def _empty(folder, keep=None):
+    """Remove everything inside ``folder`` but ``keep`` (never following a link the job left), keeping the folder."""
     def unlock(func, path, _exc):
         try:
             os.chmod(os.path.dirname(path), stat.S_IRWXU)
@@ -38,6 +38,8 @@ def _empty(folder):
     except OSError:
         return
     for entry in entries:
+        if entry.path == keep:
+            continue
         try:
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, onerror=unlock)
@@ -80,25 +82,11 @@ def clear(workroot, current, owns, isolation):
         return
     if os.path.isdir(CONTENT) and not os.path.islink(CONTENT):
         _empty(CONTENT)
+    _empty(workroot, keep=current)
     try:
-        for entry in os.scandir(workroot):
-            if entry.path != current:
-                _empty_one(entry)
         if owns:
             os.chown(workroot, os.getuid(), os.getgid())
             os.chmod(workroot, 0o711)
-    except OSError:
-        pass
-
-
-def _empty_one(entry):
-    import shutil
-
-    try:
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            os.unlink(entry.path)
     except OSError:
         pass
 
