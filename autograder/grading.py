@@ -357,7 +357,7 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     if training_wanted(findings, assignment.checks):
         training, insight = train_with_insight(sandbox, spec, artifact, assignment)
     elif spec is not None and insight_mod.sample_settings(assignment.insight) is not None:
-        insight = insight_mod.skipped("not_trained")
+        insight = insight_mod.skipped("not_trained", compare=insight_mod.compare_of(assignment.insight))
     findings = run_checks(replace(evidence, training=training), assignment.checks, done=findings)
     checks = localize(findings, assignment, lang)
     return GradeResult(
