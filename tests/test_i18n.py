@@ -72,6 +72,8 @@ def dynamic_values() -> dict[str, set[str]]:
         | {f"augmentation.{v}" for v in ("reduced", "not_reduced", "increased", "no_overfit", "no_technique.absent",
                                         "no_technique.by_flow")},
         "insight.technique.": {"batch_norm", "early_stopping", "augmentation"},
+        "summary.insight_title_": {"batch_norm", "early_stopping", "augmentation"},
+        "summary.insight_counts_": {"batch_norm", "early_stopping", "augmentation"},
         "insight.other.skipped.": {"not_trained", "custom_layers", "no_data", "failed", "timeout", "not_finite",
                                    "too_large", "functional", "monitor"},
     }

@@ -232,6 +232,9 @@ def class_insight(results: list[GradeResult], lang: str) -> dict[str, Any] | Non
     insights = [r.insight for r in results if r.insight is not None]
     if not insights:
         return None
+    compare = next((i.compare for i in insights if i.compare != "regularization"), "regularization")
+    if compare != "regularization":
+        return class_technique(insights, compare, lang)
     counts = {v: sum(1 for i in insights if i.verdict == v)
               for v in ("reduced", "not_reduced", "no_overfit", "no_regularization", "skipped")}
     measured = len(insights) - counts["skipped"]
@@ -242,3 +245,20 @@ def class_insight(results: list[GradeResult], lang: str) -> dict[str, Any] | Non
         rows.append({"label": label, "count": count, "bar": "█" * count})
     return {"sentence": translate("summary.insight_counts", lang, {"measured": measured, **counts}),
             "rows": rows if reductions else []}
+
+
+CLASS_VERDICTS = {
+    "batch_norm": ("faster", "slower", "same_speed"),
+    "early_stopping": ("helped", "no_gain", "not_stopped"),
+    "augmentation": ("reduced", "not_reduced", "no_overfit"),
+}
+
+
+def class_technique(insights: list[Insight], compare: str, lang: str) -> dict[str, Any]:
+    """The class summary's insight for the unit's other techniques: how many models each verdict had."""
+    counts = {v: sum(1 for i in insights if i.verdict == v) for v in (*CLASS_VERDICTS[compare], "no_technique",
+                                                                         "skipped")}
+    measured = len(insights) - counts["skipped"] - counts["no_technique"]
+    return {"title": translate(f"summary.insight_title_{compare}", lang),
+            "sentence": translate(f"summary.insight_counts_{compare}", lang, {"measured": measured, **counts}),
+            "rows": []}
