@@ -295,3 +295,47 @@ def test_a_twin_with_fewer_layers_starts_from_the_models_weights():
     for name in ("dense", "out"):
         for mine, theirs in zip(built.get_layer(name).get_weights(), twin.get_layer(name).get_weights()):
             assert (mine == theirs).all()
+
+
+# -- the course examples through the real CLI ------------------------------------------------------------------
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "unit"
+COURSE = {"early-stopping": ("course_example",), "batch-norm": ("course_example",),
+          "data-augmentation": ("course_example", "random_layers")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", sorted(COURSE))
+def test_course_examples_report_whether_the_technique_helps(assignment, tmp_path):
+    from tests.conftest import read_results
+
+    out = tmp_path / "out"
+    files = [str(FIXTURES / assignment / f"{name}.py") for name in COURSE[assignment]]
+    proc = run_cli("grade", *files, "--assignment", assignment, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = read_results(out)
+    assert sorted(results) == sorted(COURSE[assignment])
+    for name, result in results.items():
+        assert result["score"] == result["max_score"] == 10.0  # feedback only
+        report = (out / name / "report.md").read_text()
+        assert translate(f"insight.{ins.compare_of(load_assignment(assignment).insight)}.title", "es") in report
+    insight = results["course_example"]["insight"]
+    if assignment == "early-stopping":
+        assert insight["compare"] == "early_stopping" and insight["twin"] is None
+        assert insight["removed"] == ["EarlyStopping(monitor='val_loss', patience=5)"]
+        assert insight["verdict"] in ("helped", "no_gain", "not_stopped") and insight["epochs"] == 150
+        m = insight["measures"]
+        assert m["val_kept"] == pytest.approx(insight["model"]["val_loss"][m["kept_epoch"] - 1])
+        assert m["val_end"] == pytest.approx(insight["model"]["val_loss"][-1])
+        assert 0 < m["stopped_epoch"] < 150  # patience 5 on this data stops well before the budget's end
+    elif assignment == "batch-norm":
+        assert insight["compare"] == "batch_norm" and insight["verdict"] in ("faster", "slower", "same_speed")
+        assert insight["removed"] == ["batch_normalization: BatchNormalization",
+                                      "batch_normalization_1: BatchNormalization"]
+        assert len(insight["model"]["loss"]) == len(insight["twin"]["loss"]) == 60
+        assert {"epochs_model", "epochs_twin", "val_loss", "twin_val_loss"} <= set(insight["measures"])
+    else:
+        assert (insight["verdict"], insight["reason"]) == ("no_technique", "by_flow") and insight["model"] is None
+        layers = results["random_layers"]["insight"]
+        assert layers["compare"] == "augmentation" and layers["verdict"] in ("reduced", "not_reduced", "no_overfit")
+        assert [r.split(": ")[1] for r in layers["removed"]] == ["RandomFlip", "RandomRotation", "RandomZoom"]
+        assert layers["twin"] is not None and layers["twin_gap"] is not None
