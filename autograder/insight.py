@@ -245,8 +245,8 @@ def message(insight: Insight) -> tuple[str, dict[str, Any]]:
 def technique_message(insight: Insight, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The other techniques' sentence: ``insight.<compare>.<verdict>`` with the measures as values (losses
     with three decimals); skipped ones share ``insight.other.skipped.<reason>`` naming the technique."""
-    for key, value in insight.measures:
-        params[key] = f"{value:.3f}" if isinstance(value, float) else value
+    for key, value in insight.measures:  # a target loss near 0 keeps its significant digits
+        params[key] = (f"{value:.3g}" if key == "target_loss" else f"{value:.3f}") if isinstance(value, float) else value
     params["technique"] = f"insight.technique.{insight.compare}"
     params["removed"] = "; ".join(insight.removed)
     if insight.verdict == "skipped":

@@ -161,7 +161,8 @@ def measure_rows(insight: Insight, lang: str) -> list[dict[str, str]]:
     """The technique's figures as label/value rows (losses with three decimals; an epoch as a number,
     "-" when early stopping never stopped)."""
     measures = dict(insight.measures)
-    values = {k: _fmt(v) if isinstance(v, float) else str(v) for k, v in measures.items()}
+    values = {k: (f"{v:.3g}" if k == "target_loss" else _fmt(v)) if isinstance(v, float) else str(v)
+              for k, v in measures.items()}
     rows = []
     for row in MEASURE_ROWS.get(insight.compare, ()):
         value = measures.get(MEASURE_OF_ROW.get(row, row))
