@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from autograder.assignment_file import AssignmentError, read_checks, read_toml
+from autograder.assignment_file import AssignmentError, read_checks, read_insight, read_toml
 from autograder.checks.base import CheckSpec
 from autograder.installed import assignments_dir
 from autograder.types import RunLimits
@@ -36,7 +36,8 @@ class Assignment:
     similarity: dict[str, Any] = field(default_factory=dict)
     """The ``[similarity]`` section (read by ``autograder.similarity.run``); it never changes a grade."""
     insight: dict[str, Any] = field(default_factory=dict)
-    """The ``[insight]`` section: the regularization insight's budget (``enabled = false`` turns it off)."""
+    """The ``[insight]`` section: what the "does it help?" insight compares (``compare``) and its budget
+    (``enabled = false`` turns it off)."""
     policy: dict[str, Any] = field(default_factory=dict)
     """The optional ``[policy]`` section: due date and late penalty (``autograder.review.late``); it never
     changes a grade, only adds a late adjustment to the final grade."""
@@ -162,6 +163,7 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         path = path / "assignment.toml"
     raw = read_toml(path)
     checks = read_checks(path, raw)  # refuses a malformed file before anything runs
+    insight = read_insight(path, raw)
     folder = path.parent
     try:
         check_run_section(raw.get("run", {}))
@@ -180,7 +182,7 @@ def load_assignment(name_or_path: str | Path = DEFAULT_ASSIGNMENT) -> Assignment
         keras_datasets=datasets_folder(raw["data"]["keras_datasets"], folder)
         if raw["data"].get("keras_datasets") else None,
         similarity=dict(raw.get("similarity", {})),
-        insight=dict(raw.get("insight", {})),
+        insight=insight,
         policy=dict(raw.get("policy", {})),
         entry_patterns=entry_patterns(raw.get("submission", {})),
     )

@@ -34,6 +34,30 @@ FILE_SCHEMA: dict[str, Any] = {
 }
 
 
+INSIGHT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "enabled": {"type": "boolean", "description": "true or false"},
+        "compare": {"enum": ["regularization", "batch_norm", "early_stopping", "augmentation"],
+                    "description": 'what the insight compares: "regularization", "batch_norm", "early_stopping" '
+                                   'or "augmentation"'},
+        "epochs": {"type": "integer", "minimum": 1, "description": "a whole number of epochs, at least 1"},
+        "batch_size": {"type": "integer", "minimum": 0, "description": "0 (full batch) or a batch size"},
+        "validation_share": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
+                             "description": "a share between 0 and 1 (both excluded)"},
+        "samples": {"type": "integer", "minimum": 1, "description": "a whole number of rows, at least 1"},
+        "max_sample_kb": {"type": "integer", "minimum": 1, "description": "a whole number of kilobytes, at least 1"},
+        "seed": {"type": "integer", "description": "a whole number"},
+        "timeout_s": {"type": "number", "exclusiveMinimum": 0, "description": "a positive number of seconds"},
+        "budget": {"type": "number", "minimum": 0, "description": "a number of weight uses, 0 or more"},
+        "min_samples": {"type": "integer", "minimum": 1, "description": "a whole number of rows, at least 1"},
+        "min_epochs": {"type": "integer", "minimum": 1, "description": "a whole number of epochs, at least 1"},
+    },
+}
+"""``[insight]``: the "does it help?" comparison's switch, technique and budget (``autograder.insight``)."""
+
+
 class AssignmentError(ValueError):
     """A malformed assignment file; the message says where and what was expected."""
 
@@ -126,3 +150,21 @@ def read_toml(file: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise AssignmentError(file, "TOML syntax", f"valid TOML ({exc})") from None
+
+
+def read_insight(file: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    """The ``[insight]`` table, or AssignmentError naming its key and what was expected."""
+    table = raw.get("insight", {})
+    if not isinstance(table, dict):
+        raise AssignmentError(file, "[insight]", "a table", table)
+
+    def where(path: list) -> str:
+        return "[insight]" + (", key " + _key_path(path) if path else "")
+
+    errors = [e for e in jsonschema.Draft202012Validator(INSIGHT_SCHEMA).iter_errors(table)]
+    # TOML booleans are not numbers here (jsonschema counts True as an integer, the grader would not)
+    for key, value in table.items():
+        if isinstance(value, bool) and key != "enabled" and key in INSIGHT_SCHEMA["properties"]:
+            raise AssignmentError(file, where([key]), INSIGHT_SCHEMA["properties"][key]["description"], value)
+    _raise_first(file, errors, where)
+    return dict(table)

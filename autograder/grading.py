@@ -19,6 +19,7 @@ from autograder.checks.base import Evidence
 from autograder.checks.compiled import loss_family
 from autograder.crosscheck import cross_check, instructor_sentence
 from autograder import insight as insight_mod
+from autograder.insight_techniques import NotComparable, stopping_callback, stopping_rule
 from autograder.i18n import catalog, translate
 from autograder.diagnosis import diagnose_run
 from autograder.spec import extract_model_spec, ignored_magics, keras2_notes
@@ -190,16 +191,30 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
         return train_and_measure(sandbox, spec, assignment)[0], None
     rebuild = rebuild_config(spec, assignment)
     sample = artifact.fit_samples.get(str(spec.index)) if spec.index is not None else None
-    request, removed, data = insight_mod.insight_request(rebuild, assignment.insight, sample, default_sample(assignment))
+    compare = insight_mod.compare_of(assignment.insight)
+    try:
+        request, removed, data = insight_mod.insight_request(rebuild, assignment.insight, sample,
+                                                             default_sample(assignment), spec)
+    except NotComparable as exc:  # the technique sits in a Functional model: no twin to build
+        return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
+            "functional", str(exc), compare=compare)
+    if compare != "regularization" and not removed:  # nothing to take away: nothing to train twice
+        return train_and_measure(sandbox, spec, assignment)[0], insight_mod.nothing_to_compare(compare, spec)
+    rule = None
+    if compare == "early_stopping":
+        rule = stopping_rule(stopping_callback(spec))
+        if rule["monitor"] not in ("val_loss", "loss"):  # only losses are measured
+            return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
+                "monitor", rule["monitor"], removed, compare=compare)
     training, reply = train_and_measure(sandbox, spec, assignment, request)
     if isinstance(reply, dict) and reply.get("custom_layers"):
-        return training, insight_mod.skipped("custom_layers", str(reply.get("error")), removed)
+        return training, insight_mod.skipped("custom_layers", str(reply.get("error")), removed, compare=compare)
     if reply is None:
-        return training, insight_mod.skipped("failed", training.error, removed)
+        return training, insight_mod.skipped("failed", training.error, removed, compare=compare)
     if isinstance(reply, dict) and reply.get("no_data"):
         return training, insight_mod.skipped("no_data", str(reply.get("error")), removed,
-                                             insight_mod.insight_facts(reply.get("facts")))
-    return training, insight_mod.insight_from_reply(reply, removed, data)
+                                             insight_mod.insight_facts(reply.get("facts")), compare)
+    return training, insight_mod.insight_from_reply(reply, removed, data, compare, rule)
 
 
 def localize(findings: dict[str, Finding], assignment: Assignment, lang: str) -> tuple[CheckResult, ...]:
@@ -342,7 +357,7 @@ def grade_submission(sub: Submission, assignment: Assignment, sandbox: Sandbox, 
     if training_wanted(findings, assignment.checks):
         training, insight = train_with_insight(sandbox, spec, artifact, assignment)
     elif spec is not None and insight_mod.sample_settings(assignment.insight) is not None:
-        insight = insight_mod.skipped("not_trained")
+        insight = insight_mod.skipped("not_trained", compare=insight_mod.compare_of(assignment.insight))
     findings = run_checks(replace(evidence, training=training), assignment.checks, done=findings)
     checks = localize(findings, assignment, lang)
     return GradeResult(

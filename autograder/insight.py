@@ -10,7 +10,8 @@ import copy
 import math
 from typing import Any
 
-from autograder.types import Insight, InsightCurves
+from autograder import insight_techniques as techniques
+from autograder.types import Insight, InsightCurves, ModelSpec
 
 REGULARIZER_KEYS = ("kernel_regularizer", "bias_regularizer", "activity_regularizer")
 GAP_TAIL_SHARE = 0.1
@@ -139,9 +140,23 @@ FACTS = {"rows": ("rows", "input"), "labels": ("units",), "mismatch": ("x_rows",
 
 
 def skipped(reason: str, error: str | None = None, removed: tuple[str, ...] = (),
-            facts: tuple[tuple[str, Any], ...] = ()) -> Insight:
+            facts: tuple[tuple[str, Any], ...] = (), compare: str = "regularization") -> Insight:
     return Insight(verdict="skipped", reason=reason, error=(error or None) and str(error)[:500], removed=removed,
-                   facts=facts)
+                   facts=facts, compare=compare)
+
+
+def compare_of(settings: dict[str, Any]) -> str:
+    """``[insight] compare`` (validated when the assignment is read): what the insight measures."""
+    value = (settings or {}).get("compare", "regularization")
+    return value if value in techniques.COMPARES else "regularization"
+
+
+def nothing_to_compare(compare: str, model: ModelSpec | None) -> Insight:
+    """The other techniques' insight when the graded model lacks the technique: nothing is trained. The
+    reason says where augmentation was, when it runs outside the model (an ImageDataGenerator's flow)."""
+    fed = model is not None and any(f.generator is not None for f in model.fit_calls)
+    reason = "by_flow" if compare == "augmentation" and fed else "absent"
+    return Insight(verdict="no_technique", reason=reason, compare=compare)
 
 
 def insight_facts(raw: Any) -> tuple[tuple[str, Any], ...]:
@@ -166,18 +181,34 @@ def insight_facts(raw: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(out)
 
 
-def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str) -> Insight:
-    """The trainer's untrusted ``insight`` reply as an Insight (or skipped, with the reason)."""
+def technique_verdict(compare: str, model: InsightCurves, twin: InsightCurves | None,
+                      rule: dict[str, Any] | None) -> tuple[str, float | None, tuple[tuple[str, Any], ...]]:
+    """What the curves say for the compared technique: (verdict, reduction of the gap, measures)."""
+    if compare == "batch_norm" and twin is not None:
+        kind, measures = techniques.batch_norm_measures(model, twin)
+        return kind, None, measures
+    if compare == "early_stopping" and rule is not None:
+        kind, measures = techniques.early_stopping_measures(model, rule)
+        return kind, None, measures
+    kind, reduction = verdict(model, twin)  # regularization and augmentation: the train/validation gap
+    return kind, reduction, ()
+
+
+def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str, compare: str = "regularization",
+                       rule: dict[str, Any] | None = None) -> Insight:
+    """The trainer's untrusted ``insight`` reply as an Insight (or skipped, with the reason). ``rule``: the
+    student's early stopping settings (``insight_techniques.stopping_rule``) when ``compare`` is early stopping."""
     if not isinstance(reply, dict):
-        return skipped("failed", "no insight in the training reply", removed)
+        return skipped("failed", "no insight in the training reply", removed, compare=compare)
     if reply.get("error"):
         reason = "timeout" if reply.get("timeout") else "too_large" if reply.get("too_large") else "failed"
-        return skipped(reason, str(reply["error"]), removed, insight_facts(reply.get("facts")))
+        return skipped(reason, str(reply["error"]), removed, insight_facts(reply.get("facts")), compare)
     model = curves(reply.get("model"))
-    twin = curves(reply.get("twin")) if removed else None
-    if model is None or not model.loss or (removed and twin is None):
-        return skipped("failed", "no curves in the training reply", removed)
-    kind, reduction = verdict(model, twin)
+    wants_twin = bool(removed) and compare != "early_stopping"
+    twin = curves(reply.get("twin")) if wants_twin else None
+    if model is None or not model.loss or (wants_twin and twin is None):
+        return skipped("failed", "no curves in the training reply", removed, compare=compare)
+    kind, reduction, measures = technique_verdict(compare, model, twin, rule)
 
     def count(key: str) -> int:
         value = reply.get(key)
@@ -186,7 +217,8 @@ def insight_from_reply(reply: Any, removed: tuple[str, ...], data: str) -> Insig
     return Insight(verdict=kind, reason="not_finite" if kind == "skipped" else None, model=model, twin=twin,
                    reduction=reduction, removed=removed, data=data, train_samples=count("train_samples"),
                    val_samples=count("val_samples"), epochs=len(model.loss), batch_size=count("batch_size"),
-                   elapsed_s=float(reply.get("elapsed_s") or 0.0) if isinstance(reply.get("elapsed_s"), (int, float)) else 0.0)
+                   elapsed_s=float(reply.get("elapsed_s") or 0.0) if isinstance(reply.get("elapsed_s"), (int, float)) else 0.0,
+                   compare=compare, measures=measures)
 
 
 def message(insight: Insight) -> tuple[str, dict[str, Any]]:
@@ -201,11 +233,29 @@ def message(insight: Insight) -> tuple[str, dict[str, Any]]:
         params["reduction"] = f"{abs(insight.reduction):.3f}"
         params["percent"] = (f"{100 * insight.reduction / insight.twin.gap:.0f}"
                              if insight.twin and insight.twin.gap else "0")
+    if insight.compare != "regularization":
+        return technique_message(insight, params)
     if insight.verdict == "skipped":
         return f"insight.skipped.{insight.reason or 'failed'}", params
     if insight.verdict == "not_reduced" and insight.reduction is not None and insight.reduction < 0:
         return "insight.verdict.increased", params
     return f"insight.verdict.{insight.verdict}", params
+
+
+def technique_message(insight: Insight, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The other techniques' sentence: ``insight.<compare>.<verdict>`` with the measures as values (losses
+    with three decimals); skipped ones share ``insight.other.skipped.<reason>`` naming the technique."""
+    for key, value in insight.measures:  # a target loss near 0 keeps its significant digits
+        params[key] = (f"{value:.3g}" if key == "target_loss" else f"{value:.3f}") if isinstance(value, float) else value
+    params["technique"] = f"insight.technique.{insight.compare}"
+    params["removed"] = "; ".join(insight.removed)
+    if insight.verdict == "skipped":
+        return f"insight.other.skipped.{insight.reason or 'failed'}", params
+    if insight.verdict == "no_technique":
+        return f"insight.{insight.compare}.no_technique.{insight.reason or 'absent'}", params
+    if insight.verdict == "not_reduced" and insight.reduction is not None and insight.reduction < 0:
+        return f"insight.{insight.compare}.increased", params
+    return f"insight.{insight.compare}.{insight.verdict}", params
 
 
 def insight_to_dict(insight: Insight) -> dict[str, Any]:
@@ -227,14 +277,24 @@ def insight_to_dict(insight: Insight) -> dict[str, Any]:
             "removed": list(insight.removed), "data": insight.data, "train_samples": insight.train_samples,
             "val_samples": insight.val_samples, "epochs": insight.epochs, "batch_size": insight.batch_size,
             "elapsed_s": round(insight.elapsed_s, 3), "model": side(insight.model), "twin": side(insight.twin),
-            "facts": {k: list(v) if isinstance(v, tuple) else v for k, v in insight.facts} or None}
+            "facts": {k: list(v) if isinstance(v, tuple) else v for k, v in insight.facts} or None,
+            # the other techniques only: l2-dropout's result.json stays as it was
+            **({"compare": insight.compare, "measures": {k: round(v, 6) if isinstance(v, float) else v
+                                                         for k, v in insight.measures}}
+               if insight.compare != "regularization" else {})}
 
 
 def insight_from_dict(raw: Any) -> Insight | None:
     """An Insight back from result.json's ``insight`` (for stored results and result-file integrations)."""
     if not isinstance(raw, dict) or raw.get("verdict") not in ("reduced", "not_reduced", "no_overfit",
-                                                               "no_regularization", "skipped"):
+                                                               "no_regularization", "skipped", "faster", "slower",
+                                                               "same_speed", "helped", "no_gain", "not_stopped",
+                                                               "no_technique"):
         return None
+    compare = raw.get("compare") if raw.get("compare") in techniques.COMPARES else "regularization"
+    measures = tuple((str(k), v) for k, v in (raw.get("measures") or {}).items()
+                     if isinstance(v, (int, float)) and not isinstance(v, bool)) \
+        if isinstance(raw.get("measures"), dict) else ()
 
     def side(value: Any) -> InsightCurves | None:
         if not isinstance(value, dict):
@@ -253,7 +313,7 @@ def insight_from_dict(raw: Any) -> Insight | None:
                    data=raw.get("data") if raw.get("data") in ("student", "assignment") else "",
                    train_samples=num("train_samples"), val_samples=num("val_samples"), epochs=num("epochs"),
                    batch_size=num("batch_size"), elapsed_s=float(raw.get("elapsed_s") or 0.0),
-                   facts=insight_facts(raw.get("facts")))
+                   facts=insight_facts(raw.get("facts")), compare=compare, measures=measures)
 
 
 def sample_settings(settings: dict[str, Any]) -> dict[str, int] | None:
@@ -266,18 +326,34 @@ def sample_settings(settings: dict[str, Any]) -> dict[str, int] | None:
 def train_settings(settings: dict[str, Any]) -> dict[str, Any]:
     """The budget the trainer reads (epochs, batch, validation share, seed, soft time limit)."""
     keys = ("epochs", "batch_size", "validation_share", "seed", "timeout_s", "max_sample_kb", "budget", "min_samples",
-            "min_epochs")
+            "min_epochs")  # not ``compare``: the trainer trains a model and a twin, whatever the technique
     return {k: settings[k] for k in keys if k in settings}
 
 
+def comparison_twin(compare: str, rebuild: dict[str, Any],
+                    model: ModelSpec | None = None) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """The twin the technique is compared against, as a rebuild request (None: the same model trains
+    alone), and what it lacks. Early stopping has no twin: the student's settings are replayed on the
+    model's own curve, and ``removed`` names them. NotComparable when the twin cannot be built."""
+    if compare == "batch_norm":
+        return techniques.twin_without(rebuild, techniques.is_batch_norm)
+    if compare == "augmentation":
+        return techniques.twin_without(rebuild, techniques.is_augmentation)
+    if compare == "early_stopping":
+        callback = techniques.stopping_callback(model)
+        return None, (techniques.stopping_described(techniques.stopping_rule(callback)),) if callback else ()
+    return twin_rebuild(rebuild)
+
+
 def insight_request(rebuild: dict[str, Any], settings: dict[str, Any], student_sample: Any,
-                    default_sample: dict[str, str]) -> tuple[dict[str, Any], tuple[str, ...], str]:
+                    default_sample: dict[str, str],
+                    model: ModelSpec | None = None) -> tuple[dict[str, Any], tuple[str, ...], str]:
     """The trainer's ``insight`` request: the twin, the data (the student's sample when there is one,
     else the assignment's), the budget. Returns (request, what the twin lacks, which data)."""
-    twin, removed = twin_rebuild(rebuild)
+    twin, removed = comparison_twin(compare_of(settings), rebuild, model)
     usable = isinstance(student_sample, dict) and all(isinstance(student_sample.get(k), str) for k in ("x", "y"))
     data = student_sample if usable else default_sample
-    request = {"twin": twin if removed else None, "x": data["x"], "y": data["y"], "settings": train_settings(settings)}
+    request = {"twin": twin if removed and twin is not None else None, "x": data["x"], "y": data["y"], "settings": train_settings(settings)}
     return request, removed, "student" if usable else "assignment"
 
 

@@ -440,7 +440,9 @@ class InsightCurves:
 class Insight:
     """Does the regularization help? The graded model and its unregularized twin trained alike (no points)."""
 
-    verdict: Literal["reduced", "not_reduced", "no_overfit", "no_regularization", "skipped"]
+    verdict: Literal["reduced", "not_reduced", "no_overfit", "no_regularization", "skipped",
+                     "faster", "slower", "same_speed", "helped", "no_gain", "not_stopped", "no_technique"]
+    """The last six for the unit's other techniques (``compare``); ``no_technique``: nothing to take away."""
     reason: str | None = None
     """Why it was skipped: ``disabled``, ``not_trained``, ``custom_layers``, ``no_data``, ``failed``, ``timeout``."""
     error: str | None = None
@@ -461,6 +463,12 @@ class Insight:
     facts: tuple[tuple[str, Any], ...] = ()
     """Why it was skipped, as data the report words in its language (``(("why", "rows"), ("rows", [30]),
     ("input", [784]))``); ``error`` is then only the fact's name."""
+    compare: str = "regularization"
+    """What was compared (``[insight] compare``): ``regularization``, ``batch_norm``, ``early_stopping`` or
+    ``augmentation`` (``autograder.insight_techniques``)."""
+    measures: tuple[tuple[str, Any], ...] = ()
+    """The technique's own figures (``(("stopped_epoch", 23), ("val_kept", 0.31), ...)``); empty for
+    regularization, whose figures are the gaps above."""
 
 
 @dataclass(frozen=True)

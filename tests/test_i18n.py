@@ -61,6 +61,21 @@ def dynamic_values() -> dict[str, set[str]]:
         "insight.facts.": {"rows", "labels", "mismatch", "epochs"},
         "insight.series.": {f"{side}_{part}" for side in ("model", "twin") for part in ("train", "val")},
         "student_fit.source.": {"predefined", "own"},
+        # the unit's other techniques (autograder/insight_techniques.py, [insight] compare)
+        "insight.": {f"{c}.{part}" for c in ("batch_norm", "early_stopping", "augmentation")
+                     for part in ("title", "setup", "chart")}
+        | {f"{c}.{part}" for c in ("batch_norm", "augmentation") for part in ("series_train", "series_val")}
+        | {f"batch_norm.{v}" for v in ("faster", "slower", "same_speed", "no_technique.absent", "epochs_model",
+                                      "epochs_twin", "val_model", "val_twin")}
+        | {f"early_stopping.{v}" for v in ("helped", "no_gain", "not_stopped", "no_technique.absent",
+                                          "stopped_epoch", "val_kept", "val_end", "best_val")}
+        | {f"augmentation.{v}" for v in ("reduced", "not_reduced", "increased", "no_overfit", "no_technique.absent",
+                                        "no_technique.by_flow")},
+        "insight.technique.": {"batch_norm", "early_stopping", "augmentation"},
+        "summary.insight_title_": {"batch_norm", "early_stopping", "augmentation"},
+        "summary.insight_counts_": {"batch_norm", "early_stopping", "augmentation"},
+        "insight.other.skipped.": {"not_trained", "custom_layers", "no_data", "failed", "timeout", "not_finite",
+                                   "too_large", "functional", "monitor"},
     }
 
 

@@ -45,6 +45,13 @@ def marker_points(shape: str, x: float, y: float, r: float = 4.0) -> str:
     return " ".join(f"{px:.1f},{py:.1f}" for px, py in pts)
 
 
+def series_label(insight: Insight, side: str, part: str, lang: str) -> str:
+    """A curve's legend: the model's are the same for every technique; the twin's name what it lacks."""
+    if side == "twin" and insight.compare != "regularization":
+        return translate(f"insight.{insight.compare}.series_{part}", lang)
+    return translate(f"insight.series.{side}_{part}", lang)
+
+
 def insight_chart(insight: Insight, lang: str) -> dict[str, Any] | None:
     """Geometry of the four curves (two when the model had nothing to remove), with sparse markers."""
     sides = [("model", insight.model), ("twin", insight.twin)]
@@ -52,11 +59,13 @@ def insight_chart(insight: Insight, lang: str) -> dict[str, Any] | None:
     for side, curves in sides:
         if curves is None:
             continue
-        series.append((f"{side}_train", translate(f"insight.series.{side}_train", lang), curves.loss))
-        series.append((f"{side}_val", translate(f"insight.series.{side}_val", lang), curves.val_loss))
+        series.append((f"{side}_train", series_label(insight, side, "train", lang), curves.loss))
+        series.append((f"{side}_val", series_label(insight, side, "val", lang), curves.val_loss))
     desc = "; ".join(f"{label}: {_fmt(values[0]) if values else '?'} → {_fmt(values[-1]) if values else '?'}"
                      for _, label, values in series)
-    chart = line_chart(series, translate("ui.insight_chart", lang), translate("ui.epoch", lang), desc)
+    title = translate("ui.insight_chart" if insight.compare == "regularization" else f"insight.{insight.compare}.chart",
+                      lang)
+    chart = line_chart(series, title, translate("ui.epoch", lang), desc)
     if chart is None:
         return None
     out = []
@@ -103,30 +112,65 @@ def insight_view(result: GradeResult) -> dict[str, Any] | None:
     key, params = message(insight)
     if insight.facts:  # why it was skipped, as data: worded here, in the report's language
         params["error"] = facts_text(insight.facts, lang)
+    other = insight.compare != "regularization"
+    if other:  # the technique's name, in the report's language
+        params["technique"] = translate(f"insight.technique.{insight.compare}", lang)
     view: dict[str, Any] = {"verdict": insight.verdict, "sentence": translate(key, lang, params),
+                            "title": translate(f"insight.{insight.compare}.title" if other else "ui.insight_title",
+                                               lang),
                             "setup": "", "removed": "", "chart": None, "gaps": [], "sparklines": []}
     if insight.model is None:
         return view
     batch = translate("insight.batch.full" if not insight.batch_size else "insight.batch.mini", lang,
                       {"batch_size": insight.batch_size})
-    view["setup"] = translate("insight.setup", lang, {
+    view["setup"] = translate(f"insight.{insight.compare}.setup" if other else "insight.setup", lang, {
         "epochs": insight.epochs, "batch": batch, "train": insight.train_samples, "val": insight.val_samples,
         "data": translate(f"insight.data.{insight.data or 'assignment'}", lang)})
-    if insight.removed:
+    if insight.removed and insight.compare != "early_stopping":  # early stopping has no twin: its settings are in the sentence
         view["removed"] = translate("insight.removed", lang, {"removed": "; ".join(insight.removed)})
     view["chart"] = insight_chart(insight, lang)
-    view["gaps"] = [{"label": translate("ui.insight_model", lang), "value": _fmt(insight.model.gap)}]
-    if insight.twin is not None:
-        view["gaps"].append({"label": translate("ui.insight_twin", lang), "value": _fmt(insight.twin.gap)})
+    if insight.compare in ("batch_norm", "early_stopping"):
+        view["gaps"], view["gaps_title"] = measure_rows(insight, lang), translate("insight.figures", lang)
+    else:
+        view["gaps_title"] = translate("ui.insight_gap", lang)
+        view["gaps"] = [{"label": translate("ui.insight_model", lang), "value": _fmt(insight.model.gap)}]
+    if insight.twin is not None and insight.compare in ("regularization", "augmentation"):
+        twin_label = "ui.insight_twin" if insight.compare == "regularization" else "insight.augmentation.gap_twin"
+        view["gaps"].append({"label": translate(twin_label, lang), "value": _fmt(insight.twin.gap)})
         if insight.reduction is not None:
             view["gaps"].append({"label": translate("ui.insight_reduction", lang), "value": _fmt(insight.reduction)})
     from autograder.render.view import sparkline  # here: view.py imports this module
 
     for side, curves in (("model", insight.model), ("twin", insight.twin)):
         if curves is not None:
-            view["sparklines"].append({"label": translate(f"insight.series.{side}_val", lang),
+            view["sparklines"].append({"label": series_label(insight, side, "val", lang),
                                        "line": sparkline(_every(curves.val_loss, 60))})
     return view
+
+
+MEASURE_ROWS = {
+    "batch_norm": ("epochs_model", "epochs_twin", "val_model", "val_twin"),
+    "early_stopping": ("stopped_epoch", "val_kept", "val_end", "best_val"),
+}
+"""The figures table of the techniques measured otherwise than by the gap, in order (catalog keys
+``insight.<compare>.<row>``); batch normalization's validation rows read ``val_loss``/``twin_val_loss``."""
+MEASURE_OF_ROW = {"val_model": "val_loss", "val_twin": "twin_val_loss"}
+
+
+def measure_rows(insight: Insight, lang: str) -> list[dict[str, str]]:
+    """The technique's figures as label/value rows (losses with three decimals; an epoch as a number,
+    "-" when early stopping never stopped)."""
+    measures = dict(insight.measures)
+    values = {k: (f"{v:.3g}" if k == "target_loss" else _fmt(v)) if isinstance(v, float) else str(v)
+              for k, v in measures.items()}
+    rows = []
+    for row in MEASURE_ROWS.get(insight.compare, ()):
+        value = measures.get(MEASURE_OF_ROW.get(row, row))
+        if value is None:
+            continue
+        shown = _fmt(value) if isinstance(value, float) else ("-" if row == "stopped_epoch" and not value else str(value))
+        rows.append({"label": translate(f"insight.{insight.compare}.{row}", lang, values), "value": shown})
+    return rows
 
 
 def _every(values: tuple[float, ...], count: int) -> tuple[float, ...]:
@@ -189,6 +233,9 @@ def class_insight(results: list[GradeResult], lang: str) -> dict[str, Any] | Non
     insights = [r.insight for r in results if r.insight is not None]
     if not insights:
         return None
+    compare = next((i.compare for i in insights if i.compare != "regularization"), "regularization")
+    if compare != "regularization":
+        return class_technique(insights, compare, lang)
     counts = {v: sum(1 for i in insights if i.verdict == v)
               for v in ("reduced", "not_reduced", "no_overfit", "no_regularization", "skipped")}
     measured = len(insights) - counts["skipped"]
@@ -199,3 +246,20 @@ def class_insight(results: list[GradeResult], lang: str) -> dict[str, Any] | Non
         rows.append({"label": label, "count": count, "bar": "█" * count})
     return {"sentence": translate("summary.insight_counts", lang, {"measured": measured, **counts}),
             "rows": rows if reductions else []}
+
+
+CLASS_VERDICTS = {
+    "batch_norm": ("faster", "slower", "same_speed"),
+    "early_stopping": ("helped", "no_gain", "not_stopped"),
+    "augmentation": ("reduced", "not_reduced", "no_overfit"),
+}
+
+
+def class_technique(insights: list[Insight], compare: str, lang: str) -> dict[str, Any]:
+    """The class summary's insight for the unit's other techniques: how many models each verdict had."""
+    counts = {v: sum(1 for i in insights if i.verdict == v) for v in (*CLASS_VERDICTS[compare], "no_technique",
+                                                                         "skipped")}
+    measured = len(insights) - counts["skipped"] - counts["no_technique"]
+    return {"title": translate(f"summary.insight_title_{compare}", lang),
+            "sentence": translate(f"summary.insight_counts_{compare}", lang, {"measured": measured, **counts}),
+            "rows": []}

@@ -79,11 +79,29 @@ def optimizer(keras, raw):
     return keras.optimizers.get(raw or "adam")
 
 
+def leaf_layers(layer):
+    """Every layer inside a model (nested models opened), in order."""
+    for inner in getattr(layer, "layers", None) or ():
+        yield inner
+        yield from leaf_layers(inner)
+
+
 def twin_of(keras, twin_config, model, seed, rebuild_model):
-    """The unregularized twin, rebuilt with the model's seed, starting from the model's weights as built."""
+    """The twin, rebuilt with the model's seed, starting from the model's weights as built. A twin with
+    fewer layers (no BatchNormalization, no Random* layers) takes each remaining layer's weights from the
+    model's layer of the same name."""
     keras.utils.set_random_seed(seed)
     twin = rebuild_model(keras, twin_config)
-    twin.set_weights(model.get_weights())
+    try:
+        twin.set_weights(model.get_weights())
+    except ValueError:
+        by_name = {layer.name: layer for layer in leaf_layers(model)}
+        for layer in leaf_layers(twin):
+            source = by_name.get(layer.name)
+            if source is None or not layer.weights or getattr(layer, "layers", None):
+                continue
+            if [tuple(w.shape) for w in source.weights] == [tuple(w.shape) for w in layer.weights]:
+                layer.set_weights(source.get_weights())
     return twin
 
 

@@ -1,0 +1,209 @@
+"""Does it help? The unit's other techniques: batch normalization, early stopping, data augmentation.
+
+Pure functions over plain data (Keras configs as JSON, loss curves as floats); no Keras import. Each
+technique says what its twin lacks (``batch_norm``: the model without its BatchNormalization layers;
+``augmentation``: without its ``Random*`` preprocessing layers) or, for early stopping, how the student's
+``EarlyStopping`` settings would have cut the very same training (``replay_early_stopping``: the callback
+only stops and restores, so one training replays both runs exactly). ``autograder.insight`` calls these.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any, Callable
+
+from autograder.checks.augmentation import LAYER_TRANSFORMS
+from autograder.types import CallbackSpec, InsightCurves, ModelSpec
+
+COMPARES = ("regularization", "batch_norm", "early_stopping", "augmentation")
+"""``[insight] compare``: which technique the insight measures."""
+SEQUENTIAL = "Sequential"
+MIN_SPEEDUP_SHARE = 0.1
+"""Batch normalization was 'faster' when it reached the common training loss in at least this share fewer
+epochs than the twin ('slower' when in this share more)."""
+MIN_STOP_GAIN = 0.01
+"""Early stopping 'helped' when the validation loss it kept is at least this much below the one at the end."""
+TAIL_SHARE = 0.1
+"""Final validation losses are the mean over the last tenth of the epochs (at least one)."""
+
+
+class NotComparable(ValueError):
+    """The twin cannot be built from the config (the technique sits inside a non-Sequential model)."""
+
+
+def _layer_name(layer: dict[str, Any]) -> str:
+    cfg = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+    return str(cfg.get("name") or layer.get("class_name") or "?")
+
+
+def _contains(value: Any, drop: Callable[[str], bool]) -> bool:
+    if isinstance(value, dict):
+        if isinstance(value.get("class_name"), str) and drop(value["class_name"]):
+            return True
+        return any(_contains(v, drop) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains(v, drop) for v in value)
+    return False
+
+
+def _drop_from(node: Any, drop: Callable[[str], bool], removed: list[str]) -> Any:
+    """``node`` (a layer or model config) with the dropped layers taken out of every Sequential in it;
+    None when nothing of a nested Sequential is left. NotComparable when a dropped layer sits in a
+    Functional model (taking it out would need its graph rewired)."""
+    if not isinstance(node, dict) or not isinstance(node.get("config"), dict):
+        return node
+    if node.get("class_name") != SEQUENTIAL:
+        if _contains(node.get("config"), drop):
+            raise NotComparable(str(node.get("class_name")))
+        return node
+    kept = []
+    for child in node["config"].get("layers") or []:
+        if isinstance(child, dict) and isinstance(child.get("class_name"), str) and drop(child["class_name"]):
+            removed.append(f"{_layer_name(child)}: {child['class_name']}")
+            continue
+        child = _drop_from(child, drop, removed)
+        if child is not None:
+            kept.append(child)
+    if removed and not [c for c in kept if isinstance(c, dict) and c.get("class_name") != "InputLayer"]:
+        return None
+    node["config"]["layers"] = kept
+    return node
+
+
+def twin_without(rebuild: dict[str, Any], drop: Callable[[str], bool]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The trainer's rebuild request without the layers whose class ``drop`` names, and what was removed
+    (``("batch_normalization: BatchNormalization", ...)``; empty: the twin would be the same model)."""
+    twin = copy.deepcopy(rebuild)
+    removed: list[str] = []
+    if twin.get("model"):
+        twin["model"] = _drop_from(twin["model"], drop, removed)
+    else:
+        kept = []
+        for layer in twin.get("layers") or []:
+            if isinstance(layer, dict) and isinstance(layer.get("class_name"), str) and drop(layer["class_name"]):
+                removed.append(f"{_layer_name(layer)}: {layer['class_name']}")
+            else:
+                kept.append(layer)
+        twin["layers"] = kept
+    return twin, tuple(removed)
+
+
+def is_batch_norm(class_name: str) -> bool:
+    return class_name == "BatchNormalization"
+
+
+def is_augmentation(class_name: str) -> bool:
+    return class_name in LAYER_TRANSFORMS
+
+
+def tail_mean(values: tuple[float, ...]) -> float | None:
+    """Mean of the last tenth of ``values`` (at least one); None if empty or not finite."""
+    if not values:
+        return None
+    tail = values[-max(1, int(round(len(values) * TAIL_SHARE))):]
+    return sum(tail) / len(tail) if all(math.isfinite(v) for v in tail) else None
+
+
+def epochs_to_reach(loss: tuple[float, ...], target: float) -> int | None:
+    """The first epoch (from 1) whose training loss is at most ``target``; None if none is."""
+    return next((i + 1 for i, v in enumerate(loss) if math.isfinite(v) and v <= target), None)
+
+
+def batch_norm_measures(model: InsightCurves, twin: InsightCurves) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """Epochs each needed to reach the training loss both reach (the higher of the two final ones), and the
+    final validation losses: (verdict ``faster``/``slower``/``same_speed``/``skipped``, measures)."""
+    finals = [c.loss[-1] if c.loss else math.nan for c in (model, twin)]
+    val, twin_val = tail_mean(model.val_loss), tail_mean(twin.val_loss)
+    if not all(math.isfinite(v) for v in finals) or val is None or twin_val is None:
+        return "skipped", ()
+    target = max(finals)
+    mine, theirs = epochs_to_reach(model.loss, target), epochs_to_reach(twin.loss, target)
+    if mine is None or theirs is None:
+        return "skipped", ()
+    if mine <= (1 - MIN_SPEEDUP_SHARE) * theirs:
+        kind = "faster"
+    elif mine >= (1 + MIN_SPEEDUP_SHARE) * theirs:
+        kind = "slower"
+    else:
+        kind = "same_speed"
+    return kind, (("target_loss", target), ("epochs_model", mine), ("epochs_twin", theirs),
+                  ("val_loss", val), ("twin_val_loss", twin_val))
+
+
+def replay_early_stopping(values: tuple[float, ...], patience: int, min_delta: float = 0.0,
+                          restore_best: bool = False, start_from_epoch: int = 0,
+                          mode: str = "min") -> tuple[int | None, int]:
+    """Keras' ``EarlyStopping.on_epoch_end`` over a monitored curve: (the epoch, from 1, after which it stops,
+    or None when it never does; the epoch, from 1, whose weights the model keeps)."""
+    better = (lambda a, b: a - abs(min_delta) > b) if mode == "max" else (lambda a, b: a + abs(min_delta) < b)
+    best: float | None = None
+    best_epoch = None
+    wait = 0
+    for epoch, current in enumerate(values):
+        if not math.isfinite(current) or epoch < start_from_epoch:
+            continue
+        if best_epoch is None:
+            best_epoch = epoch
+        wait += 1
+        if best is None or better(current, best):
+            best, best_epoch, wait = current, epoch, 0
+            continue
+        if wait >= patience and epoch > 0:
+            return epoch + 1, (best_epoch + 1 if restore_best else epoch + 1)
+    end = len(values)
+    return None, (best_epoch + 1 if restore_best and best_epoch is not None else end)
+
+
+def stopping_callback(model: ModelSpec | None) -> CallbackSpec | None:
+    """The ``EarlyStopping`` given to the graded model's last ``fit`` that ran, as the sandbox recorded it."""
+    if model is None:
+        return None
+    for fit in reversed(model.fit_calls):
+        found = [c for c in fit.callbacks if c.class_name == "EarlyStopping"]
+        if found:
+            return found[-1]
+    return None
+
+
+def stopping_rule(callback: CallbackSpec) -> dict[str, Any]:
+    """The callback's settings the replay needs (Keras' defaults for what was not recorded)."""
+    extra = dict(callback.settings)
+
+    def number(key: str, default: float) -> float:
+        value = extra.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+    return {"monitor": callback.monitor or "val_loss", "patience": int(callback.patience or 0),
+            "min_delta": number("min_delta", 0.0), "restore_best": bool(callback.restore_best_weights),
+            "start_from_epoch": int(number("start_from_epoch", 0)),
+            "mode": "max" if extra.get("mode") == "max" else "min"}
+
+
+def stopping_described(rule: dict[str, Any]) -> str:
+    """``EarlyStopping(monitor='val_loss', patience=5)``: the settings as code."""
+    parts = [f"monitor='{rule['monitor']}'", f"patience={rule['patience']}"]
+    if rule.get("min_delta"):
+        parts.append(f"min_delta={rule['min_delta']:g}")
+    if rule.get("restore_best"):
+        parts.append("restore_best_weights=True")
+    return f"EarlyStopping({', '.join(parts)})"
+
+
+def early_stopping_measures(model: InsightCurves, rule: dict[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The student's early stopping replayed on the model's validation loss: (verdict ``helped``,
+    ``no_gain`` or ``not_stopped``, measures: the epoch it stops after, the one kept, and the validation
+    loss kept vs at the end of the whole budget)."""
+    values = model.val_loss
+    monitored = model.loss if rule.get("monitor") == "loss" else values
+    if not values or not math.isfinite(values[-1]) or len(monitored) != len(values):
+        return "skipped", ()
+    stopped, kept = replay_early_stopping(monitored, rule["patience"], rule["min_delta"], rule["restore_best"],
+                                          rule["start_from_epoch"], rule["mode"])
+    if not math.isfinite(values[kept - 1]):
+        return "skipped", ()
+    kept_val, end_val = values[kept - 1], values[-1]
+    measures = (("stopped_epoch", stopped or 0), ("kept_epoch", kept), ("val_kept", kept_val),
+                ("val_end", end_val), ("best_val", min(v for v in values if math.isfinite(v))))
+    if stopped is None:
+        return "not_stopped", measures
+    return ("helped" if end_val - kept_val >= MIN_STOP_GAIN else "no_gain"), measures
