@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.types import (
+    BaseSpec,
     CheckResult,
     CompileSpec,
     ErrorInfo,
@@ -64,7 +65,26 @@ def _layer(raw: dict[str, Any]) -> LayerSpec:
                      activation=raw.get("activation"), kernel_regularizer=_regularizer(raw.get("kernel_regularizer")),
                      bias_regularizer=_regularizer(raw.get("bias_regularizer")),
                      activity_regularizer=_regularizer(raw.get("activity_regularizer")), rate=raw.get("rate"),
-                     created_at=_location(raw.get("created_at")))
+                     created_at=_location(raw.get("created_at")),
+                     options=tuple((str(k), str(v)) for k, v in (raw.get("options") or {}).items())
+                     if isinstance(raw.get("options"), dict) else ())
+
+
+def _optional_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _base(raw: dict[str, Any]) -> BaseSpec:
+    count, params = raw.get("layer_count"), raw.get("params")
+    return BaseSpec(network=str(raw.get("network", "")), include_top=raw.get("include_top") is not False,
+                    weights=raw.get("weights") if isinstance(raw.get("weights"), str) else None,
+                    loaded=raw.get("loaded") is True, pooling=raw.get("pooling"),
+                    trainable_at_compile=_optional_bool(raw.get("trainable_at_compile")),
+                    last_layer=str(raw.get("last_layer") or ""), location=_location(raw.get("location")),
+                    first_layer=str(raw.get("first_layer") or ""), name=str(raw.get("name") or ""),
+                    layer_count=count if isinstance(count, int) else None,
+                    params=params if isinstance(params, int) else None,
+                    trainable_at_end=_optional_bool(raw.get("trainable_at_end")))
 
 
 def _model(raw: Any) -> ModelSpec | None:
@@ -88,7 +108,8 @@ def _model(raw: Any) -> ModelSpec | None:
                      layers=tuple(_layer(l) for l in raw.get("layers") or [] if isinstance(l, dict)),
                      input_shape=tuple(shape) if isinstance(shape, list) else None, compile=compile_spec,
                      fit_calls=fits, layer_order=str(raw.get("layer_order", "config")),
-                     global_names=tuple(str(n) for n in raw.get("global_names") or ()))
+                     global_names=tuple(str(n) for n in raw.get("global_names") or ()),
+                     bases=tuple(_base(b) for b in raw.get("bases") or [] if isinstance(b, dict)))
 
 
 def _check_rules(doc: dict[str, Any], check_id: str) -> dict[str, Any]:
