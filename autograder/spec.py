@@ -198,7 +198,7 @@ def base(raw: Any, at_compile: dict[int, Any]) -> BaseSpec | None:
     if isinstance(compiled, dict):
         trainable = (_int(compiled.get("trainable_weights")) or 0) > 0
     return BaseSpec(network=_str(raw.get("network"), 80), include_top=raw.get("include_top") is not False,
-                    weights=_str(weights, 20) if weights in ("imagenet", None, "file") else "other",
+                    weights=_str(weights, 20) if weights in ("imagenet", None, "file", "unknown") else "other",
                     loaded=raw.get("loaded") is True,
                     pooling=_str(raw.get("pooling"), 10) if raw.get("pooling") in ("avg", "max") else None,
                     trainable_at_compile=trainable, last_layer=_str(raw.get("last_layer"), 120) or "",

@@ -237,7 +237,8 @@ class BaseSpec:
     """The constructor called (``VGG16``, ``MobileNetV2``)."""
     include_top: bool = True
     weights: str | None = "imagenet"
-    """What was asked for: ``imagenet``, None (random), ``file`` (a weights file of the student's)."""
+    """What was asked for: ``imagenet``, None (random), ``file`` (a weights file of the student's), ``other``, or
+    ``unknown`` (``autograder.check()`` in a kernel, when no cached weights file matches the base)."""
     loaded: bool = False
     """True when the pretrained weights were there (served offline); False: random weights were used."""
     pooling: str | None = None

@@ -62,7 +62,9 @@ def _weights_text(base: BaseSpec, lang: str) -> str:
         return translate("arch.weights.imagenet" if base.loaded else "arch.weights.imagenet_random", lang)
     if base.weights is None:
         return translate("arch.weights.none", lang)
-    return translate("arch.weights.file" if base.weights == "file" else "arch.weights.other", lang)
+    if base.weights in ("file", "unknown"):
+        return translate(f"arch.weights.{base.weights}", lang)
+    return translate("arch.weights.other", lang)
 
 
 def _state_text(base: BaseSpec, lang: str) -> str:
@@ -71,11 +73,15 @@ def _state_text(base: BaseSpec, lang: str) -> str:
     return translate("arch.state.trainable" if base.trainable_at_compile else "arch.state.frozen", lang)
 
 
+def shape_text(shape) -> str:
+    """A shape as Python writes a tuple: ``(30,)``, ``(224, 224, 3)``."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
 def base_constructor(network: str, spec: ModelSpec, weights: str = "imagenet") -> str:
     """``VGG16(weights='imagenet', include_top=False, input_shape=(224, 224, 3))`` for a corrected line."""
     shape = spec.input_shape[1:] if spec.input_shape and len(spec.input_shape) > 1 else (224, 224, 3)
-    text = "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-    return f"{network or 'VGG16'}(weights='{weights}', include_top=False, input_shape={text})"
+    return f"{network or 'VGG16'}(weights='{weights}', include_top=False, input_shape={shape_text(shape)})"
 
 
 def base_block(base: BaseSpec, spec: ModelSpec, pretrained: CheckResult | None, frozen: CheckResult | None,

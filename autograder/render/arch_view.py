@@ -21,6 +21,7 @@ from autograder.render.arch_unit import (
     is_augmentation,
     missing_base,
     option_settings,
+    shape_text,
 )
 from autograder.types import CheckResult, GradeResult, LayerSpec, ModelSpec
 
@@ -281,7 +282,7 @@ def architecture_blocks(result: GradeResult) -> list[Block]:
     blocks = [flow] if flow is not None else []
     blocks.extend(lead)
     blocks.append(Block("input", translate("arch.input", lang),
-                        settings=((translate("arch.shape", lang), "(" + ", ".join(str(d) for d in shape) + ",)"),)
+                        settings=((translate("arch.shape", lang), shape_text(shape)),)
                         if shape else ()))
     i = 0
     while i < len(spec.layers):
