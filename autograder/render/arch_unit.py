@@ -62,9 +62,9 @@ def _weights_text(base: BaseSpec, lang: str) -> str:
         return translate("arch.weights.imagenet" if base.loaded else "arch.weights.imagenet_random", lang)
     if base.weights is None:
         return translate("arch.weights.none", lang)
-    if base.weights in ("file", "unknown"):
-        return translate(f"arch.weights.{base.weights}", lang)
-    return translate("arch.weights.other", lang)
+    if base.weights == "file":
+        return translate("arch.weights.file", lang)
+    return translate("arch.weights.unknown" if base.weights == "unknown" else "arch.weights.other", lang)
 
 
 def _state_text(base: BaseSpec, lang: str) -> str:
