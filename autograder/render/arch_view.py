@@ -175,7 +175,9 @@ def _hidden_problems(use: DenseUse, index: int, rules: Rules, lang: str) -> tupl
     layer, problems = use.layer, []
     expected = rules.expected_hidden
     if rules.failed(rules.hidden) and expected is not None and index >= expected:
-        return [translate("arch.extra_hidden", lang, {"expected": expected})], ""
+        followers = " / ".join(str(f.rules.get("layer", "Dropout")) for f in rules.followers)
+        key = "arch.extra_hidden" if followers else "arch.extra_hidden_alone"
+        return [translate(key, lang, {"expected": expected, "followers": followers})], ""
     if rules.failed(rules.hidden) and use.activation in LINEAR:
         problems.append(translate("arch.linear", lang))
     if rules.failed(rules.regularizer):

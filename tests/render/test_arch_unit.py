@@ -194,3 +194,14 @@ def test_l2_dropout_results_draw_as_before():
         blocks = architecture_blocks(result)
         assert "base" not in roles(blocks) and "augmentation" not in roles(blocks) and "batchnorm" not in roles(blocks)
         assert all(not dict(b.settings).keys() & {"mode", "factor", "filters"} for b in blocks)
+
+
+def test_an_extra_hidden_layer_names_the_assignment_own_follower():
+    from keras import layers
+
+    model = dense_model(*(layer for _ in range(3) for layer in (layers.Dense(16, activation="relu"),
+                                                                layers.BatchNormalization())))
+    result = graded(model, "batch-norm")
+    extra = [b for b in architecture_blocks(result) if b.role == "hidden" and b.problems]
+    assert statuses(result)["hidden_layers"] == "fail"
+    assert extra[0].problems == ("sobra: se esperaban 2 capas ocultas Dense; quita esta capa (y su BatchNormalization)",)
