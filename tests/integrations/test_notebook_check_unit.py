@@ -182,3 +182,26 @@ def test_each_starter_ends_with_the_check_cell_for_its_assignment(assignment):
     assert assignment_of_notebook(path.name) == assignment
     readme = (ASSIGNMENTS / assignment / "template" / "README.md").read_text()
     assert path.name in readme and "autograder.check" in readme
+
+
+def test_the_early_stopping_starter_filled_in_checks_full_marks_in_a_real_kernel(tmp_path, monkeypatch):
+    """The starter as a student fills it in, run through nbclient: its last cell finds the callback kept in a
+    variable (the grader is installed, so the cell's pip line does not run)."""
+    import os
+    import sys
+
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    nb = nbformat.read(str(ASSIGNMENTS / "early-stopping" / "template" / "tarea_early_stopping.ipynb"), as_version=4)
+    [todo] = [c for c in nb.cells if c.source.startswith("# TODO: crea el callback")]
+    todo.source = ("early_stopping = EarlyStopping(monitor='val_loss', patience=5)\n"
+                   "history = model.fit(X_train, y_train, epochs=3, validation_split=0.2, callbacks=[early_stopping],"
+                   " verbose=0)")
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors
+    shown = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+                    for o in nb.cells[-1].get("outputs", []))
+    assert "Comprobación orientativa dentro de tu cuaderno: 10 / 10" in shown, shown[:2000]
