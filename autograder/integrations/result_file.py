@@ -16,6 +16,8 @@ from autograder.types import (
     CompileSpec,
     ErrorInfo,
     FitCall,
+    FlowSpec,
+    GeneratorSpec,
     GradeResult,
     LayerSpec,
     ModelSpec,
@@ -70,6 +72,18 @@ def _layer(raw: dict[str, Any]) -> LayerSpec:
                      if isinstance(raw.get("options"), dict) else ())
 
 
+def _names(raw: Any) -> tuple[str, ...]:
+    return tuple(str(n) for n in raw) if isinstance(raw, list) else ()
+
+
+def _flow(raw: Any) -> FlowSpec | None:
+    """What fed a fit from an ImageDataGenerator's ``flow`` (the drawing's generator block)."""
+    if not isinstance(raw, dict):
+        return None
+    index = raw.get("generator")
+    return FlowSpec(generator=index if isinstance(index, int) else None, transforms=_names(raw.get("transforms")))
+
+
 def _optional_bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
@@ -100,7 +114,8 @@ def _model(raw: Any) -> ModelSpec | None:
                          batch_size=f.get("batch_size"), validation_split=f.get("validation_split"),
                          has_validation_data=bool(f.get("has_validation_data")), error=f.get("error"),
                          loss=_floats(f.get("loss")), called=f.get("called") is not False,
-                         data=fit_data(f.get("data")), location=_location(f.get("location")))
+                         data=fit_data(f.get("data")), location=_location(f.get("location")),
+                         generator=_flow(f.get("generator")))
                  for f in raw.get("fit_calls") or [] if isinstance(f, dict))
     shape = raw.get("input_shape")
     return ModelSpec(kind=str(raw.get("kind", "sequential")), class_name=str(raw.get("class_name", "?")),
@@ -109,7 +124,11 @@ def _model(raw: Any) -> ModelSpec | None:
                      input_shape=tuple(shape) if isinstance(shape, list) else None, compile=compile_spec,
                      fit_calls=fits, layer_order=str(raw.get("layer_order", "config")),
                      global_names=tuple(str(n) for n in raw.get("global_names") or ()),
-                     bases=tuple(_base(b) for b in raw.get("bases") or [] if isinstance(b, dict)))
+                     bases=tuple(_base(b) for b in raw.get("bases") or [] if isinstance(b, dict)),
+                     generators=tuple(GeneratorSpec(transforms=_names(g.get("transforms")),
+                                                    flows=g.get("flows") if isinstance(g.get("flows"), int) else 0,
+                                                    location=_location(g.get("location")))
+                                      for g in raw.get("generators") or [] if isinstance(g, dict)))
 
 
 def _check_rules(doc: dict[str, Any], check_id: str) -> dict[str, Any]:

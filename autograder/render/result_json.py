@@ -71,6 +71,8 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
         }
         if m.bases:  # what the drawing collapses into one block, read back with the result
             model["bases"] = [to_plain(b) for b in m.bases]
+        if m.generators:  # what the drawing says of image generators, read back with the result
+            model["generators"] = [to_plain(g) for g in m.generators]
     training = None
     if result.training is not None:
         t = result.training
