@@ -5,7 +5,9 @@ The live model is described with the sandbox's own describe code (``autograder/s
 ``autograder.checks``, exactly as in a real grading. The ``trains`` check runs the grader's brief
 training in this process, on a clone rebuilt from the model's config (``ag_trainer``), so the
 student's own model and weights are untouched. Layer creation lines are unknown here (no hooks were
-installed while the cells ran), and nothing is isolated: the official grade is the sandboxed run's.
+installed while the cells ran), and nothing is isolated: the official grade is the sandboxed run's. For the
+unit's other assignments, callbacks, image generators and pretrained bases are read off what the live objects
+kept (``kernel_evidence``); a failure that may only mean the kernel could not see them is skipped with a sentence.
 """
 from __future__ import annotations
 
