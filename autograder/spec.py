@@ -91,7 +91,30 @@ def layer(raw: dict[str, Any]) -> LayerSpec:
         activity_regularizer=regularizer(raw.get("activity_regularizer")),
         rate=_float(raw.get("rate")),
         created_at=location(raw.get("created_at")),
+        options=layer_options(raw.get("options")),
     )
+
+
+def option_text(value: Any) -> str | None:
+    """A layer option as written in code (``0.1``, ``(3, 3)``, ``horizontal``), or None when it is not plain."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, str):
+        return value[:40]
+    if isinstance(value, list) and 0 < len(value) <= 4:
+        items = [option_text(v) if v is not None else "None" for v in value]
+        return None if None in items else "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return None
+
+
+def layer_options(raw: Any) -> tuple[tuple[str, str], ...]:
+    """The known options of a layer (``ag_state.LAYER_OPTIONS``), in that order, as text."""
+    if not isinstance(raw, dict):
+        return ()
+    found = ((key, option_text(raw.get(key))) for key in ag_state.LAYER_OPTIONS if key in raw)
+    return tuple((key, text) for key, text in found if text is not None)
 
 
 def compile_spec(raw: Any) -> CompileSpec | None:
@@ -175,11 +198,20 @@ def base(raw: Any, at_compile: dict[int, Any]) -> BaseSpec | None:
     if isinstance(compiled, dict):
         trainable = (_int(compiled.get("trainable_weights")) or 0) > 0
     return BaseSpec(network=_str(raw.get("network"), 80), include_top=raw.get("include_top") is not False,
-                    weights=_str(weights, 20) if weights in ("imagenet", None, "file") else "other",
+                    weights=_str(weights, 20) if weights in ("imagenet", None, "file", "unknown") else "other",
                     loaded=raw.get("loaded") is True,
                     pooling=_str(raw.get("pooling"), 10) if raw.get("pooling") in ("avg", "max") else None,
                     trainable_at_compile=trainable, last_layer=_str(raw.get("last_layer"), 120) or "",
-                    location=location(raw.get("site")))
+                    location=location(raw.get("site")), first_layer=_str(raw.get("first_layer"), 120) or "",
+                    name=_str(raw.get("name"), 120) or "", layer_count=_count(raw.get("layers")),
+                    params=_count(raw.get("params")),
+                    trainable_at_end=(_int(raw.get("trainable_weights")) or 0) > 0
+                    if _int(raw.get("trainable_weights")) is not None else None)
+
+
+def _count(value: Any) -> int | None:
+    number = _int(value)
+    return number if number is not None and 0 <= number < 10**12 else None
 
 
 def bases(raw: dict[str, Any]) -> tuple[BaseSpec, ...]:

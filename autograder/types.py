@@ -162,6 +162,9 @@ class LayerSpec:
     activity_regularizer: RegularizerSpec | None = None
     rate: float | None = None
     created_at: SourceLocation | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    """More settings the report shows, as (config key, value as written): a random transform's ``factor``,
+    a convolution's ``filters`` ..."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,8 @@ class BaseSpec:
     """The constructor called (``VGG16``, ``MobileNetV2``)."""
     include_top: bool = True
     weights: str | None = "imagenet"
-    """What was asked for: ``imagenet``, None (random), ``file`` (a weights file of the student's)."""
+    """What was asked for: ``imagenet``, None (random), ``file`` (a weights file of the student's), ``other``, or
+    ``unknown`` (``autograder.check()`` in a kernel, when no cached weights file matches the base)."""
     loaded: bool = False
     """True when the pretrained weights were there (served offline); False: random weights were used."""
     pooling: str | None = None
@@ -243,6 +247,16 @@ class BaseSpec:
     last_layer: str = ""
     """The name of the base's last layer (where the new head starts in ``ModelSpec.layers``)."""
     location: SourceLocation | None = None
+    first_layer: str = ""
+    """The name of the base's first layer (where it starts in ``ModelSpec.layers``)."""
+    name: str = ""
+    """The base model's own name (``vgg16``)."""
+    layer_count: int | None = None
+    """Its layers (InputLayer left out), as they appear flattened in ``ModelSpec.layers``."""
+    params: int | None = None
+    """Its weights (scalars)."""
+    trainable_at_end: bool | None = None
+    """Whether any of its weights was trainable when the run ended (None: not known)."""
 
 
 @dataclass(frozen=True)

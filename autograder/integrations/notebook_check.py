@@ -5,7 +5,9 @@ The live model is described with the sandbox's own describe code (``autograder/s
 ``autograder.checks``, exactly as in a real grading. The ``trains`` check runs the grader's brief
 training in this process, on a clone rebuilt from the model's config (``ag_trainer``), so the
 student's own model and weights are untouched. Layer creation lines are unknown here (no hooks were
-installed while the cells ran), and nothing is isolated: the official grade is the sandboxed run's.
+installed while the cells ran), and nothing is isolated: the official grade is the sandboxed run's. For the
+unit's other assignments, callbacks, image generators and pretrained bases are read off what the live objects
+kept (``kernel_evidence``); a failure that may only mean the kernel could not see them is skipped with a sentence.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograder import __version__
 from autograder.assignment import DEFAULT_ASSIGNMENT, Assignment, load_assignment
@@ -27,6 +29,9 @@ from autograder.grading import localize, train_with_insight
 from autograder.integrations.messages import say
 from autograder.spec import extract_model_spec
 from autograder.types import CheckResult, ExecutionArtifact, GradeResult, ModelSpec, RunLimits
+
+if TYPE_CHECKING:
+    from autograder.integrations.kernel_evidence import KernelEvidence
 
 INNER = Path(__file__).resolve().parent.parent / "sandbox" / "inner"
 
@@ -115,24 +120,38 @@ def fit_record(model) -> dict[str, Any] | None:
             "loss": [float(v) for v in values.get("loss", [])][:100], "error": None, "site": None}
 
 
-def describe_live_model(model, is_global: bool) -> ModelSpec | None:
-    """The live model as the sandbox would report it, parsed into a ModelSpec."""
+def describe_live_model(model, is_global: bool, namespace: dict[str, Any] | None = None
+                        ) -> tuple[ModelSpec | None, "KernelEvidence"]:
+    """The live model as the sandbox would report it, parsed into a ModelSpec, with what the kernel could and
+    could not show of its callbacks, image generators and pretrained bases (``kernel_evidence``)."""
+    from autograder.integrations.kernel_evidence import kernel_evidence
+
     hooks = inner_module("ag_hooks")
     describe = inner_module("ag_describe")
     tracker = hooks.Tracker({}, 0, lambda: None)
     index = tracker.index_of(model)
     events = [["construct", index]]
+    fit = fit_record(model)
+    found = kernel_evidence(model, namespace or {}, fitted=fit is not None)
+    recorded = inner_module("ag_evidence").bases_in(model)  # built under the sandbox's wrapper (its tests)
+    if recorded:
+        found.bases = recorded
+        found.unknown.pop("pretrained_base", None)
     record = compile_record(model, describe)
     if record is not None:
+        record["bases"] = found.bases  # as they are now: the kernel did not see them when compile ran
         tracker.compiles[index] = record
         events.append(["compile", index])
-    fit = fit_record(model)
     if fit is not None:
+        fit["callbacks"], fit["generator"] = found.callbacks, found.flow
         tracker.fits[index] = [fit]
         events.append(["fit", index])
-    state = {"events": events, "models": {str(index): tracker.describe_model(index)}, "models_seen": 1,
+    described = tracker.describe_model(index)
+    described["bases"] = found.bases
+    described["generators"] = described.get("generators") or found.generators
+    state = {"events": events, "models": {str(index): described}, "models_seen": 1,
              "global_model": index if is_global else None}
-    return extract_model_spec(ExecutionArtifact(outcome="completed", state=state, isolation="kernel"))
+    return extract_model_spec(ExecutionArtifact(outcome="completed", state=state, isolation="kernel")), found
 
 
 def notebook_name() -> str:
@@ -143,21 +162,56 @@ def notebook_name() -> str:
     return "notebook"
 
 
-def check_model(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASSIGNMENT, lang: str | None = None,
+def assignment_of_notebook(name: str) -> str | None:
+    """The assignment a notebook's file name names (``tarea_batch_norm.ipynb`` -> ``batch-norm``), or None."""
+    from autograder.assignment import ASSIGNMENTS_DIR
+
+    stem = Path(name).stem.lower().replace("-", "_")
+    known = sorted((p.parent.name for p in ASSIGNMENTS_DIR.glob("*/assignment.toml")), key=len, reverse=True)
+    return next((a for a in known if a.replace("-", "_") in stem), None)
+
+
+def voided(checks: tuple[CheckResult, ...], findings: dict, found: "KernelEvidence", lang: str
+           ) -> tuple[tuple[CheckResult, ...], list[str]]:
+    """Failing checks whose failure may only mean the kernel could not see the evidence, skipped with the
+    sentence saying so; and the notes for kinds whose verdict stands but whose evidence was partial."""
+    from autograder.integrations.kernel_evidence import NOTES, VOIDS
+
+    out, notes = [], []
+    for c in checks:
+        key = found.unknown.get(c.kind)
+        if key and c.status == "fail" and findings[c.id].message in VOIDS.get(c.kind, ()):
+            c = replace(c, status="skipped", points=0.0, message=say(key, lang), hint=None)
+        elif key and c.kind in NOTES and say(key, lang) not in notes:
+            notes.append(say(key, lang))
+        out.append(c)
+    return tuple(out), notes
+
+
+def check_model(model=None, *, assignment: str | Path | Assignment | None = None, lang: str | None = None,
                 train: bool = True, namespace: dict[str, Any] | None = None) -> GradeResult:
-    """Grade a live Keras model (or the notebook's, when ``model`` is None) against the assignment's checks."""
+    """Grade a live Keras model (or the notebook's, when ``model`` is None) against the assignment's checks.
+
+    ``assignment`` None: the one the notebook's file name names (``tarea_early_stopping.ipynb``), else l2-dropout.
+    """
     import keras
 
     started = time.monotonic()
+    namespace = kernel_namespace() if namespace is None else namespace
+    guessed = assignment is None
+    if guessed:
+        assignment = assignment_of_notebook(notebook_name()) or DEFAULT_ASSIGNMENT
     task = assignment if isinstance(assignment, Assignment) else load_assignment(assignment)
     lang = lang or task.lang
     notes = [say("kernel_note", lang)]
+    if guessed:
+        notes.append(say("kernel_assignment_guessed", lang, assignment=task.id))
     is_global = False
     if model is None:
-        model, is_global = find_model(kernel_namespace() if namespace is None else namespace)
+        model, is_global = find_model(namespace)
     elif not isinstance(model, keras.Model):
         raise TypeError(say("kernel_not_model", lang, kind=type(model).__name__))
-    spec = describe_live_model(model, is_global) if model is not None else None
+    spec, found = describe_live_model(model, is_global, namespace) if model is not None else (None, None)
     if model is None:
         notes.append(say("kernel_no_model", lang))
     evidence = Evidence(model=spec)
@@ -170,6 +224,9 @@ def check_model(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASS
     if wanted and not train:  # skipped on request: say so instead of "the grader could not train"
         checks = tuple(replace(c, status="skipped", points=0.0, message=say("kernel_no_training", lang), hint=None)
                        if c.kind == "trains" else c for c in checks)
+    if found is not None:
+        checks, partial = voided(checks, findings, found, lang)
+        notes.extend(partial)
     name = notebook_name()
     return GradeResult(
         id=Path(name).stem or "notebook", assignment=task.id, source=name, sha256="", status="graded", error=None,
@@ -202,9 +259,12 @@ def grading_in_progress() -> bool:
     return getattr(fit, "__module__", None) == "ag_hooks" or Path(code_file).name == "ag_hooks.py"
 
 
-def check(model=None, *, assignment: str | Path | Assignment = DEFAULT_ASSIGNMENT, lang: str | None = None,
+def check(model=None, *, assignment: str | Path | Assignment | None = None, lang: str | None = None,
           train: bool = True) -> None:
     """Grade the notebook's model (or ``model``) here and show the feedback below the cell.
+
+    ``assignment``: ``l2-dropout``, ``early-stopping``, ``batch-norm``, ``data-augmentation``,
+    ``transfer-learning`` (or a folder); None: the one the notebook's file name names, else l2-dropout.
 
     A practice check: the official grade comes from the sandboxed run of the whole notebook.
     """

@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from autograder.types import (
+    BaseSpec,
     CheckResult,
     CompileSpec,
     ErrorInfo,
     FitCall,
+    FlowSpec,
+    GeneratorSpec,
     GradeResult,
     LayerSpec,
     ModelSpec,
@@ -64,7 +67,38 @@ def _layer(raw: dict[str, Any]) -> LayerSpec:
                      activation=raw.get("activation"), kernel_regularizer=_regularizer(raw.get("kernel_regularizer")),
                      bias_regularizer=_regularizer(raw.get("bias_regularizer")),
                      activity_regularizer=_regularizer(raw.get("activity_regularizer")), rate=raw.get("rate"),
-                     created_at=_location(raw.get("created_at")))
+                     created_at=_location(raw.get("created_at")),
+                     options=tuple((str(k), str(v)) for k, v in (raw.get("options") or {}).items())
+                     if isinstance(raw.get("options"), dict) else ())
+
+
+def _names(raw: Any) -> tuple[str, ...]:
+    return tuple(str(n) for n in raw) if isinstance(raw, list) else ()
+
+
+def _flow(raw: Any) -> FlowSpec | None:
+    """What fed a fit from an ImageDataGenerator's ``flow`` (the drawing's generator block)."""
+    if not isinstance(raw, dict):
+        return None
+    index = raw.get("generator")
+    return FlowSpec(generator=index if isinstance(index, int) else None, transforms=_names(raw.get("transforms")))
+
+
+def _optional_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _base(raw: dict[str, Any]) -> BaseSpec:
+    count, params = raw.get("layer_count"), raw.get("params")
+    return BaseSpec(network=str(raw.get("network", "")), include_top=raw.get("include_top") is not False,
+                    weights=raw.get("weights") if isinstance(raw.get("weights"), str) else None,
+                    loaded=raw.get("loaded") is True, pooling=raw.get("pooling"),
+                    trainable_at_compile=_optional_bool(raw.get("trainable_at_compile")),
+                    last_layer=str(raw.get("last_layer") or ""), location=_location(raw.get("location")),
+                    first_layer=str(raw.get("first_layer") or ""), name=str(raw.get("name") or ""),
+                    layer_count=count if isinstance(count, int) else None,
+                    params=params if isinstance(params, int) else None,
+                    trainable_at_end=_optional_bool(raw.get("trainable_at_end")))
 
 
 def _model(raw: Any) -> ModelSpec | None:
@@ -80,7 +114,8 @@ def _model(raw: Any) -> ModelSpec | None:
                          batch_size=f.get("batch_size"), validation_split=f.get("validation_split"),
                          has_validation_data=bool(f.get("has_validation_data")), error=f.get("error"),
                          loss=_floats(f.get("loss")), called=f.get("called") is not False,
-                         data=fit_data(f.get("data")), location=_location(f.get("location")))
+                         data=fit_data(f.get("data")), location=_location(f.get("location")),
+                         generator=_flow(f.get("generator")))
                  for f in raw.get("fit_calls") or [] if isinstance(f, dict))
     shape = raw.get("input_shape")
     return ModelSpec(kind=str(raw.get("kind", "sequential")), class_name=str(raw.get("class_name", "?")),
@@ -88,7 +123,12 @@ def _model(raw: Any) -> ModelSpec | None:
                      layers=tuple(_layer(l) for l in raw.get("layers") or [] if isinstance(l, dict)),
                      input_shape=tuple(shape) if isinstance(shape, list) else None, compile=compile_spec,
                      fit_calls=fits, layer_order=str(raw.get("layer_order", "config")),
-                     global_names=tuple(str(n) for n in raw.get("global_names") or ()))
+                     global_names=tuple(str(n) for n in raw.get("global_names") or ()),
+                     bases=tuple(_base(b) for b in raw.get("bases") or [] if isinstance(b, dict)),
+                     generators=tuple(GeneratorSpec(transforms=_names(g.get("transforms")),
+                                                    flows=g.get("flows") if isinstance(g.get("flows"), int) else 0,
+                                                    location=_location(g.get("location")))
+                                      for g in raw.get("generators") or [] if isinstance(g, dict)))
 
 
 def _check_rules(doc: dict[str, Any], check_id: str) -> dict[str, Any]:

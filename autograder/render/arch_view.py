@@ -11,9 +11,22 @@ from dataclasses import dataclass
 from autograder.checks.architecture import LINEAR, DenseUse, hidden_dense, layer_after, output_dense, output_kind
 from autograder.checks.l2_regularization import FUNCTIONS
 from autograder.i18n import format_location, translate
+from autograder.render.arch_blocks import Block
+from autograder.render.arch_unit import (
+    augmentation_insertions,
+    base_block,
+    base_spans,
+    flow_block,
+    head_insertions,
+    is_augmentation,
+    missing_base,
+    option_settings,
+    shape_text,
+)
 from autograder.types import CheckResult, GradeResult, LayerSpec, ModelSpec
 
-ARCH_KINDS = ("hidden_dense", "kernel_regularizer", "after_each_hidden", "output_layer")
+ARCH_KINDS = ("hidden_dense", "kernel_regularizer", "after_each_hidden", "output_layer", "pretrained_base",
+              "frozen_base", "new_head", "augmentation")
 """The kinds whose failures the drawing shows (the report links their cards to it)."""
 
 
@@ -27,6 +40,10 @@ class Rules:
     followers: tuple[CheckResult, ...] = ()
     """The ``after_each_hidden`` checks (Dropout, BatchNormalization ...), in the assignment's order."""
     output: CheckResult | None = None
+    pretrained: CheckResult | None = None
+    frozen: CheckResult | None = None
+    head: CheckResult | None = None
+    augmentation: CheckResult | None = None
 
     @property
     def expected_hidden(self) -> int | None:
@@ -41,7 +58,9 @@ class Rules:
         for c in result.checks:
             first.setdefault(c.kind, c)
         return Rules(first.get("hidden_dense"), first.get("kernel_regularizer"),
-                     tuple(c for c in result.checks if c.kind == "after_each_hidden"), first.get("output_layer"))
+                     tuple(c for c in result.checks if c.kind == "after_each_hidden"), first.get("output_layer"),
+                     first.get("pretrained_base"), first.get("frozen_base"), first.get("new_head"),
+                     first.get("augmentation"))
 
 
 def required_kinds(check: CheckResult) -> tuple[str, ...]:
@@ -93,38 +112,6 @@ def output_fix(check: CheckResult | None, out: DenseUse | None) -> str:
     if "softmax" in accepted:
         return f"Dense({max(units, 2)}, activation='softmax')"
     return "Dense(1)"
-
-
-@dataclass(frozen=True)
-class Block:
-    """One block of the drawing: a layer of the model, or a layer that should be there."""
-
-    role: str
-    """``input``, ``hidden``, ``dropout``, ``output``, ``other`` or ``missing``."""
-    title: str
-    name: str = ""
-    settings: tuple[tuple[str, str], ...] = ()
-    """(label, value) pairs: units, activation, L2 factor, rate."""
-    where: str = ""
-    """Cell and line (or file and line) where the student created the layer."""
-    problems: tuple[str, ...] = ()
-    fix: str = ""
-    """The corrected code line for this block, when there is one."""
-
-    @property
-    def tone(self) -> str:
-        if self.role == "missing":
-            return "missing"
-        return "problem" if self.problems else "ok"
-
-    @property
-    def settings_text(self) -> str:
-        return " · ".join(f"{label}: {value}" for label, value in self.settings)
-
-    @property
-    def icon(self) -> str:
-        """Shown beside the title so a problem is not told by colour alone."""
-        return "" if self.tone == "ok" else "⚠"
 
 
 def _where(layer: LayerSpec, lang: str) -> str:
@@ -188,7 +175,9 @@ def _hidden_problems(use: DenseUse, index: int, rules: Rules, lang: str) -> tupl
     layer, problems = use.layer, []
     expected = rules.expected_hidden
     if rules.failed(rules.hidden) and expected is not None and index >= expected:
-        return [translate("arch.extra_hidden", lang, {"expected": expected})], ""
+        followers = " / ".join(str(f.rules.get("layer", "Dropout")) for f in rules.followers)
+        key = "arch.extra_hidden" if followers else "arch.extra_hidden_alone"
+        return [translate(key, lang, {"expected": expected, "followers": followers})], ""
     if rules.failed(rules.hidden) and use.activation in LINEAR:
         problems.append(translate("arch.linear", lang))
     if rules.failed(rules.regularizer):
@@ -243,10 +232,14 @@ def _layer_block(spec: ModelSpec, i: int, hidden_at: dict[int, tuple[int, DenseU
             bounds = {"rate": rate, "rate_min": f"{float(follower.rules.get('rate_min', 0.0)):g}",
                       "rate_max": f"{float(follower.rules.get('rate_max', 1.0)):g}"}
             problems, fix = [translate("arch.bad_rate", lang, bounds)], follower_fix(follower)
-        return Block("dropout" if layer.class_name == "Dropout" else "other", class_name, layer.name,
-                     _settings(layer, None, lang), _where(layer, lang), tuple(notes + problems), fix)
-    return Block("other", class_name, layer.name, _settings(layer, layer.activation, lang), _where(layer, lang),
-                 tuple(notes))
+        role = {"Dropout": "dropout", "BatchNormalization": "batchnorm"}.get(layer.class_name, "other")
+        return Block(role, class_name, layer.name, _settings(layer, None, lang), _where(layer, lang),
+                     tuple(notes + problems), fix)
+    if is_augmentation(layer):
+        return Block("augmentation", class_name, layer.name, option_settings(layer), _where(layer, lang), tuple(notes))
+    role = "dropout" if layer.builtin and layer.class_name == "Dropout" else "other"
+    return Block(role, class_name, layer.name, _settings(layer, layer.activation, lang) + option_settings(layer),
+                 _where(layer, lang), tuple(notes))
 
 
 def architecture_blocks(result: GradeResult) -> list[Block]:
@@ -255,11 +248,18 @@ def architecture_blocks(result: GradeResult) -> list[Block]:
     if spec is None:
         return []
     rules = Rules.of(result)
-    hidden = hidden_dense(spec)
+    spans = base_spans(spec)
+    inside_base = {i for start, (_, end) in spans.items() for i in range(start, end + 1)}
+    hidden = [use for use in hidden_dense(spec) if use.position not in inside_base]
     hidden_at = {use.position: (n, use) for n, use in enumerate(hidden)}
     out = output_dense(spec)
     expected = rules.expected_hidden
     before: dict[int, list[Block]] = {}
+    lead, augmentation = augmentation_insertions(spec, rules.augmentation, lang)
+    for extra in (missing_base(spec, rules.pretrained, lang), augmentation,
+                  head_insertions(spec, spans, rules.head, out.position if out is not None else None, lang)):
+        for at, found in extra.items():
+            before.setdefault(at, []).extend(found)
     for follower in rules.followers:
         if not rules.failed(follower):
             continue
@@ -280,12 +280,22 @@ def architecture_blocks(result: GradeResult) -> list[Block]:
                                                           {"expected_layer": f.rules.get("layer", "Dropout")}),
                                      fix=follower_fix(f)) for f in rules.followers)
     shape = spec.input_shape[1:] if spec.input_shape else ()
-    blocks = [Block("input", translate("arch.input", lang),
-                    settings=((translate("arch.shape", lang), "(" + ", ".join(str(d) for d in shape) + ",)"),)
-                    if shape else ())]
-    for i in range(len(spec.layers)):
+    flow = flow_block(spec, rules.augmentation, lang)
+    blocks = [flow] if flow is not None else []
+    blocks.extend(lead)
+    blocks.append(Block("input", translate("arch.input", lang),
+                        settings=((translate("arch.shape", lang), shape_text(shape)),)
+                        if shape else ()))
+    i = 0
+    while i < len(spec.layers):
         blocks.extend(before.get(i, []))
+        if i in spans:
+            base, end = spans[i]
+            blocks.append(base_block(base, spec, rules.pretrained, rules.frozen, lang))
+            i = end + 1
+            continue
         blocks.append(_layer_block(spec, i, hidden_at, out, rules, lang))
+        i += 1
     blocks.extend(before.get(len(spec.layers), []))
     if out is None and rules.failed(rules.output):
         blocks.append(Block("missing", translate("arch.missing_output", lang), fix=output_fix(rules.output, None)))

@@ -39,6 +39,8 @@ def layer_dict(layer: LayerSpec) -> dict[str, Any]:
             out[key] = _regularizer(getattr(layer, key))
     if layer.rate is not None:
         out["rate"] = layer.rate
+    if layer.options:
+        out["options"] = dict(layer.options)
     if not layer.builtin:
         out["builtin"] = False
     if layer.created_at is not None:
@@ -67,6 +69,10 @@ def result_to_dict(result: GradeResult) -> dict[str, Any]:
             "fit_calls": [dict(to_plain(f), loss=_finite(f.loss)) for f in m.fit_calls],
             "global_names": list(m.global_names),
         }
+        if m.bases:  # what the drawing collapses into one block, read back with the result
+            model["bases"] = [to_plain(b) for b in m.bases]
+        if m.generators:  # what the drawing says of image generators, read back with the result
+            model["generators"] = [to_plain(g) for g in m.generators]
     training = None
     if result.training is not None:
         t = result.training

@@ -140,6 +140,19 @@ def describe_activation(value):
     return getattr(value, "__name__", short(repr(value), 80))
 
 
+def layer_options(config):
+    """The ``ag_state.LAYER_OPTIONS`` of a layer config whose values are JSON scalars or short lists of them."""
+    out = {}
+    for key in ag_state.LAYER_OPTIONS:
+        value = config.get(key) if isinstance(config, dict) else None
+        if isinstance(value, (list, tuple)) and len(value) <= 4 and all(
+                isinstance(v, (int, float, str)) or v is None for v in value):
+            out[key] = [jsonable(v) for v in value]
+        elif isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            out[key] = jsonable(value) if not isinstance(value, str) else short(value, 40)
+    return out
+
+
 def describe_layer(layer, sites):
     try:
         config = original_config(layer)
@@ -158,6 +171,7 @@ def describe_layer(layer, sites):
         activity_regularizer=describe_regularizer(config.get("activity_regularizer")),
         rate=config.get("rate") if isinstance(config.get("rate"), (int, float)) else None,
         created_at=sites.get(id(layer)),
+        options=layer_options(config),
     )
     try:
         desc["serialized"] = jsonable(keras.saving.serialize_keras_object(layer))

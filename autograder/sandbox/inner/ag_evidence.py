@@ -172,9 +172,21 @@ def bases_in(model):
         except Exception:
             weights = None
         out.append(dict(record, trainable=bool(getattr(base, "trainable", True)), trainable_weights=weights,
-                        nested=id(base) in inside, last_layer=str(getattr(layers[-1], "name", ""))[:120]
-                        if layers else ""))  # ``record`` is a Base, filled in here
+                        nested=id(base) in inside, **base_shape(base)))  # ``record`` is a Base, filled in here
     return out
+
+
+def base_shape(base):
+    """What the report's drawing shows of a base: its name, first and last layer, layer and weight counts."""
+    layers = [layer for layer in list(getattr(base, "layers", []) or [])
+              if type(layer).__name__ != "InputLayer"]
+    try:
+        params = int(base.count_params())
+    except Exception:
+        params = None
+    return {"name": str(getattr(base, "name", ""))[:120], "layers": len(layers), "params": params,
+            "first_layer": str(getattr(layers[0], "name", ""))[:120] if layers else "",
+            "last_layer": str(getattr(layers[-1], "name", ""))[:120] if layers else ""}
 
 
 def zip_records():

@@ -41,6 +41,11 @@ class Regularizer:
     l2: float = 0.0
 
 
+LAYER_OPTIONS = ("mode", "factor", "height_factor", "width_factor", "filters", "kernel_size", "pool_size")
+"""The config keys a ``Layer``'s ``options`` may hold: what the report shows beyond units, activation and rate
+(random transforms, convolutions, pooling)."""
+
+
 @dataclass(frozen=True)
 class Layer:
     """One leaf layer of a model, as its config says (``serialized`` is Keras' own, for the rebuild)."""
@@ -58,6 +63,9 @@ class Layer:
     rate: Optional[float] = None
     created_at: Optional[Site] = None
     serialized: Any = None
+    options: dict = field(default_factory=dict)
+    """A few more settings of its config that the report shows (``LAYER_OPTIONS``: a random transform's
+    ``factor`` and ``mode``, a convolution's ``filters`` and ``kernel_size``), as JSON scalars or short lists."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,14 @@ class Base:
     nested: bool = False
     """The model holds the base itself (else only its layers)."""
     last_layer: str = ""
+    first_layer: str = ""
+    """The name of its first layer after its input (with ``last_layer``, where it sits in the model's layers)."""
+    name: str = ""
+    """The base model's own name (``vgg16``)."""
+    layers: Optional[int] = None
+    """How many layers it holds, its InputLayer left out (as the model's layers are listed)."""
+    params: Optional[int] = None
+    """How many weights (scalars) it holds."""
 
 
 @dataclass(frozen=True)
