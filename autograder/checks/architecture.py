@@ -104,3 +104,15 @@ def output_kind(use: DenseUse | None) -> str | None:
     if units == 1 and act in LINEAR:
         return "linear"
     return None
+
+
+def layers_shown(spec: ModelSpec) -> int:
+    """The model's layers as its ``summary()`` lists them: a pretrained base (its layers are in ``spec.layers``,
+    from its first to its last) counts as one."""
+    names = [layer.name for layer in spec.layers]
+    count = len(names)
+    for base in spec.bases:
+        if base.first_layer in names and base.last_layer in names:
+            first, last = names.index(base.first_layer), names.index(base.last_layer)
+            count -= max(0, last - first)
+    return count

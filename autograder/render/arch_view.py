@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.checks.architecture import LINEAR, DenseUse, hidden_dense, layer_after, output_dense, output_kind
+from autograder.checks.architecture import (
+    LINEAR, DenseUse, hidden_dense, layer_after, layers_shown, output_dense, output_kind,
+)
 from autograder.checks.l2_regularization import FUNCTIONS
 from autograder.i18n import format_location, translate
 from autograder.render.arch_blocks import Block
@@ -306,7 +308,7 @@ def model_caption(spec: ModelSpec | None, lang: str) -> str:
     """One line naming the graded model and how it was chosen."""
     if spec is None:
         return ""
-    params = {"kind": spec.kind, "name": spec.name, "rule": spec.selected_by, "count": len(spec.layers)}
+    params = {"kind": spec.kind, "name": spec.name, "rule": spec.selected_by, "count": layers_shown(spec)}
     caption = translate("arch.caption", lang, params)
     if spec.layer_order != "config":
         caption += " " + translate(f"arch.order.{spec.layer_order}", lang)
