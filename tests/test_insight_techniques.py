@@ -338,6 +338,8 @@ def test_each_epoch_draws_the_rows_anew_and_a_run_replays_exactly():
     assert not np.allclose(first[0], first[1])
     assert np.array_equal(first, ag_augment.Epochs(settings, x, seed=3).take(3))
     assert first.max() <= 0.5 + 1e-6  # the generator's rescale, applied after its transforms
+    flat = ag_augment.Epochs(settings, x.reshape(6, -1), seed=3, image_shape=(8, 8, 3)).take(3)
+    assert np.array_equal(flat, first.reshape(3, 6, -1))  # a model of flat rows: transformed as images
 
 
 def test_the_model_fed_its_own_rows_trains_beside_its_copy_in_one_trace():

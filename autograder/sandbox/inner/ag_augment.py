@@ -80,18 +80,21 @@ def generator(settings):
 
 class Epochs:
     """Each epoch's training rows through the generator's ``flow`` (in order, all rows at once, transformed
-    anew every epoch; seeded as ``flow`` seeds its batches, so a run replays exactly)."""
+    anew every epoch; seeded as ``flow`` seeds its batches, so a run replays exactly). ``image_shape``: the
+    rows' shape as images when the model takes them otherwise (flat): transformed as images, given back as
+    the model takes them."""
 
-    def __init__(self, settings, x, seed):
+    def __init__(self, settings, x, seed, image_shape=None):
         import numpy as np
 
-        self.np = np
-        self.flow = generator(settings).flow(np.asarray(x, dtype="float32"), batch_size=int(x.shape[0]),
-                                             shuffle=False, seed=int(seed))
+        self.np, self.shape = np, x.shape
+        images = np.asarray(x, dtype="float32").reshape((x.shape[0],) + tuple(image_shape or x.shape[1:]))
+        self.flow = generator(settings).flow(images, batch_size=int(x.shape[0]), shuffle=False, seed=int(seed))
 
     def take(self, count):
-        """The next ``count`` epochs' rows: (count, rows, ...) float32."""
-        return self.np.stack([next(self.flow) for _ in range(int(count))]).astype("float32")
+        """The next ``count`` epochs' rows: (count, rows, ...) float32, shaped as the rows given."""
+        epochs = [next(self.flow).reshape(self.shape) for _ in range(int(count))]
+        return self.np.stack(epochs).astype("float32")
 
 
 def rescale_of(settings):

@@ -143,6 +143,7 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
         models = [model] + ([twin_of(keras, request["twin"], model, seed, rebuild_model)] if wanted == 2 else [])
         trainer = ag_graphfit.Trainer(tf, models, [optimizer(keras, rebuild.get("optimizer")) for _ in models],
                                       loss_function(keras, loss_raw), seed, augmented=bool(augment))
+    image_shape = x.shape[1:]  # a generator transforms images, whatever shape the model takes them in
     try:
         x = adapt_inputs(x, trainer.model)
         y = adapt_targets(y, task, trainer.model.output_shape[-1])
@@ -156,7 +157,7 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
     if sized and epochs < min(asked, int(settings.get("min_epochs", 50))):  # too few to overfit: not compared
         return {"error": f"{int(trainer.model.count_params()):,} weights", "too_large": True}
     xt, yt = xt[:rows], yt[:rows]
-    flow = ag_augment.Epochs(augment, xt, seed) if augment else None
+    flow = ag_augment.Epochs(augment, xt, seed, image_shape) if augment else None
     if augment and "rescale" in augment:  # preprocessing, not augmentation: the twin's and validation rows too
         scale = np.float32(ag_augment.rescale_of(augment))
         xt, xv = xt * scale, xv * scale
