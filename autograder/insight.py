@@ -349,11 +349,20 @@ def insight_request(rebuild: dict[str, Any], settings: dict[str, Any], student_s
                     default_sample: dict[str, str],
                     model: ModelSpec | None = None) -> tuple[dict[str, Any], tuple[str, ...], str]:
     """The trainer's ``insight`` request: the twin, the data (the student's sample when there is one,
-    else the assignment's), the budget. Returns (request, what the twin lacks, which data)."""
-    twin, removed = comparison_twin(compare_of(settings), rebuild, model)
+    else the assignment's), the budget. Returns (request, what the twin lacks, which data).
+
+    Augmentation without ``Random*`` layers but fed by an ImageDataGenerator's ``flow``: the twin is the same
+    model, and ``augment`` carries the generator's settings, for the model alone to train on its flow."""
+    compare = compare_of(settings)
+    twin, removed = comparison_twin(compare, rebuild, model)
+    augment = techniques.flow_settings(model) if compare == "augmentation" and not removed else None
+    if augment:
+        twin, removed = copy.deepcopy(rebuild), (techniques.flow_described(augment),)
     usable = isinstance(student_sample, dict) and all(isinstance(student_sample.get(k), str) for k in ("x", "y"))
     data = student_sample if usable else default_sample
     request = {"twin": twin if removed and twin is not None else None, "x": data["x"], "y": data["y"], "settings": train_settings(settings)}
+    if augment:
+        request["augment"] = augment
     return request, removed, "student" if usable else "assignment"
 
 

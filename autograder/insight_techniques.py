@@ -2,7 +2,8 @@
 
 Pure functions over plain data (Keras configs as JSON, loss curves as floats); no Keras import. Each
 technique says what its twin lacks (``batch_norm``: the model without its BatchNormalization layers;
-``augmentation``: without its ``Random*`` preprocessing layers) or, for early stopping, how the student's
+``augmentation``: without its ``Random*`` preprocessing layers, or, when an ImageDataGenerator's ``flow`` fed
+``fit``, the same model trained on the rows themselves instead of the flow) or, for early stopping, how the student's
 ``EarlyStopping`` settings would have cut the very same training (``replay_early_stopping``: the callback
 only stops and restores, so one training replays both runs exactly). ``autograder.insight`` calls these.
 """
@@ -13,6 +14,7 @@ import math
 from typing import Any, Callable
 
 from autograder.checks.augmentation import LAYER_TRANSFORMS
+from autograder.sandbox.inner.ag_augment import replays_anything
 from autograder.types import CallbackSpec, InsightCurves, ModelSpec
 
 COMPARES = ("regularization", "batch_norm", "early_stopping", "augmentation")
@@ -94,6 +96,32 @@ def is_batch_norm(class_name: str) -> bool:
 
 def is_augmentation(class_name: str) -> bool:
     return class_name in LAYER_TRANSFORMS
+
+
+def flow_settings(model: ModelSpec | None) -> dict[str, Any] | None:
+    """The settings of the ImageDataGenerator whose ``flow`` fed the graded model's last ``fit`` fed by one,
+    as the trainer's ``augment`` request (pairs as lists); None when none did or none of its random transforms
+    can be replayed (``spec.py`` kept only the bounded, known settings)."""
+    if model is None:
+        return None
+    for fit in reversed(model.fit_calls):
+        if fit.generator is not None:
+            settings = {k: list(v) if isinstance(v, tuple) else v for k, v in fit.generator.settings}
+            return settings if replays_anything(settings) else None
+    return None
+
+
+def flow_described(settings: dict[str, Any]) -> str:
+    """``ImageDataGenerator(rotation_range=20, horizontal_flip=True)``: the replayed settings as code."""
+
+    def code(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:g}"
+        if isinstance(value, list):
+            return f"[{', '.join(code(v) for v in value)}]"
+        return repr(value)
+
+    return f"ImageDataGenerator({', '.join(f'{k}={code(v)}' for k, v in settings.items())})"
 
 
 def tail_mean(values: tuple[float, ...]) -> float | None:

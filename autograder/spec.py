@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from autograder.sandbox.inner import ag_state
+from autograder.sandbox.inner import ag_augment, ag_state
 from autograder.types import (
     ENVIRONMENT_KINDS,
     BaseSpec,
@@ -178,7 +178,9 @@ def callback(raw: Any) -> CallbackSpec | None:
 def flow(raw: Any) -> FlowSpec | None:
     if not isinstance(raw, dict):
         return None
-    return FlowSpec(generator=_int(raw.get("generator")), transforms=_names(raw.get("transforms")))
+    settings = ag_augment.replay_settings(raw.get("rebuild"))  # bounded once, by the table the replay uses
+    return FlowSpec(generator=_int(raw.get("generator")), transforms=_names(raw.get("transforms")),
+                    settings=tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in settings.items()))
 
 
 def generator(raw: Any) -> GeneratorSpec | None:

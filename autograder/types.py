@@ -217,6 +217,9 @@ class FlowSpec:
     """The generator's number in ``ModelSpec.generators``."""
     transforms: tuple[str, ...] = ()
     """The random transforms it applied when ``fit`` ran (``rotation``, ``width_shift``, ``horizontal_flip`` ...)."""
+    settings: tuple[tuple[str, Any], ...] = ()
+    """Its settings then, as (``rotation_range``, 20.0) pairs (a pair of ends as a tuple): the ones the insight
+    can replay, bounded (``ag_augment.replay_settings``); settings that change nothing are left out."""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ model and its twin together in one traced function (full-batch epochs, both vali
 graph call). Per submission it measures ``grade_submission`` end to end, and reports the insight's own
 time inside the child. Submissions: the reference solution (trained on the predefined data) and a variant
 without regularization (no twin: one model trained); for the unit's other assignments (``--assignment``),
-their course example (and, for data-augmentation, a model with ``Random*`` layers, since the course example's
-ImageDataGenerator trains nothing). Prints medians and the ratio with / without.
+their course example (and, for data-augmentation, whose course example's ImageDataGenerator is replayed, also a
+model with ``Random*`` layers). Prints medians and the ratio with / without.
 """
 from __future__ import annotations
 

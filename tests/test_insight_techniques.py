@@ -1,6 +1,7 @@
 """Does it help? for the unit's other techniques (autograder/insight_techniques.py and its use in
-autograder/insight.py): the twins as configs, early stopping replayed as Keras does it, the verdicts, their
-sentences in both languages, result.json, and ``[insight]`` validated where assignment.toml is read."""
+autograder/insight.py): the twins as configs, early stopping replayed as Keras does it, an ImageDataGenerator's
+settings bounded and replayed (ag_augment), the verdicts, their sentences in both languages, result.json, and
+``[insight]`` validated where assignment.toml is read."""
 from __future__ import annotations
 
 import shutil
@@ -11,11 +12,13 @@ import pytest
 
 from autograder import insight as ins
 from autograder import insight_techniques as tech
+from autograder import spec as spec_mod
 from autograder.assignment import ASSIGNMENTS_DIR, load_assignment
 from autograder.assignment_file import AssignmentError
 from autograder.i18n import translate
 from autograder.render.insight_view import insight_view
 from autograder.types import CallbackSpec, FitCall, FlowSpec, GradeResult, Insight, InsightCurves, ModelSpec
+from autograder.sandbox.inner import ag_augment, ag_state
 from tests.conftest import run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "autograder" / "sandbox" / "inner"))
@@ -231,6 +234,142 @@ def test_insight_request_per_technique():
     assert request["twin"] is None and removed == ()  # no model, no callback: nothing to replay
 
 
+# -- an ImageDataGenerator's settings: recorded, bounded, replayed -----------------------------------------------
+COURSE_GENERATOR = ag_state.new(ag_state.GeneratorSettings, rotation_range=20.0, width_shift_range=0.2,
+                                height_shift_range=0.2, zoom_range=[1.0, 1.0], horizontal_flip=True,
+                                fill_mode="nearest")
+
+
+def flow_model(rebuild_settings: dict | None) -> ModelSpec:
+    """A model whose only fit was fed by a flow, its recorded settings read as spec.py reads the state."""
+    raw = ag_state.new(ag_state.Flow, generator=0, transforms=["rotation"], rebuild=rebuild_settings)
+    return ModelSpec(kind="sequential", class_name="Sequential", name="m", selected_by="fit", layers=(),
+                     fit_calls=(FitCall(epochs_requested=5, epochs_run=2,
+                                        generator=spec_mod.flow(ag_state.conform(raw, ag_state.Flow))),))
+
+
+def test_replay_settings_keep_the_known_bounded_plain_settings_that_change_something():
+    assert ag_augment.replay_settings(COURSE_GENERATOR) == {
+        "rotation_range": 20.0, "width_shift_range": 0.2, "height_shift_range": 0.2, "horizontal_flip": True}
+    kept = ag_augment.replay_settings({"width_shift_range": 4, "zoom_range": [0.9, 1.1], "fill_mode": "reflect",
+                                       "brightness_range": (0.8, 1.2), "rescale": 1 / 255, "vertical_flip": True})
+    assert kept == {"width_shift_range": 4, "zoom_range": [0.9, 1.1], "brightness_range": [0.8, 1.2],
+                    "rescale": 1 / 255, "vertical_flip": True, "fill_mode": "reflect"}
+    assert isinstance(kept["width_shift_range"], int)  # whole pixels stay whole pixels
+
+
+def test_hostile_generator_settings_are_dropped_never_passed_on():
+    hostile = {"preprocessing_function": "os.system", "featurewise_center": True, "__class__": "x", "cval": 1,
+               "rotation_range": "20", "width_shift_range": True, "height_shift_range": float("nan"),
+               "shear_range": float("inf"), "zoom_range": [1.2, 0.8], "brightness_range": [0.5, "x"],
+               "channel_shift_range": -3.0, "rescale": 1e9, "horizontal_flip": 1, "vertical_flip": "yes",
+               "fill_mode": "__import__", "dtype": "object"}
+    assert ag_augment.replay_settings(hostile) == {}
+    assert ag_augment.replay_settings(["rotation_range", 20]) == {} and ag_augment.replay_settings(None) == {}
+    assert ag_augment.replay_settings({"rotation_range": 1e6, "zoom_range": [0.9, 1.1, 1.3]}) == {}
+    # through the state's schema and spec.py, what the grader reads: the same, and never an unknown key
+    state = ag_state.conform({"generator": 0, "rebuild": dict(hostile, rotation_range=15)}, ag_state.Flow)
+    assert set(state["rebuild"]) == set(ag_state.new(ag_state.GeneratorSettings))
+    assert spec_mod.flow(state).settings == (("rotation_range", 15.0),)
+    assert flow_model(hostile).fit_calls[0].generator.settings == ()
+    assert tech.flow_settings(flow_model(hostile)) is None
+
+
+def test_the_replayed_generator_receives_only_whitelisted_keywords(monkeypatch):
+    pytest.importorskip("keras")
+    from keras.src.legacy.preprocessing import image
+
+    received = []
+    monkeypatch.setattr(image, "ImageDataGenerator", lambda **kwargs: received.append(kwargs))
+    ag_augment.generator({"rotation_range": 10, "preprocessing_function": print, "featurewise_center": True,
+                          "horizontal_flip": True, "rescale": "1/255"})
+    assert received == [{"rotation_range": 10.0, "horizontal_flip": True}]
+
+
+def test_a_flow_fed_model_is_compared_with_itself_on_the_rows():
+    rebuild = {"model": sequential(layer("InputLayer", "in", batch_shape=[None, 8, 8, 3]),
+                                   layer("Flatten", "flat"), layer("Dense", "out", units=2)),
+               "layers": [], "input_shape": [None, 8, 8, 3]}
+    model = flow_model(COURSE_GENERATOR)
+    request, removed, data = ins.insight_request(rebuild, {"compare": "augmentation"}, None, {"x": "X", "y": "Y"},
+                                                 model)
+    assert removed == ("ImageDataGenerator(rotation_range=20, width_shift_range=0.2, height_shift_range=0.2, "
+                       "horizontal_flip=True)",)
+    assert request["twin"] == rebuild and request["augment"] == ag_augment.replay_settings(COURSE_GENERATOR)
+    assert data == "assignment"
+    # only a rescale, or no recorded settings: nothing random to replay, said as before
+    for settings in (ag_state.new(ag_state.GeneratorSettings, rescale=1 / 255), None):
+        request, removed, _ = ins.insight_request(rebuild, {"compare": "augmentation"}, None, {"x": "X", "y": "Y"},
+                                                  flow_model(settings))
+        assert removed == () and "augment" not in request
+        assert ins.nothing_to_compare("augmentation", flow_model(settings)).reason == "by_flow"
+    # other techniques never replay a generator
+    request, _, _ = ins.insight_request(rebuild, {"compare": "batch_norm"}, None, {"x": "X", "y": "Y"}, model)
+    assert "augment" not in request
+
+
+def test_the_sandbox_records_the_generator_settings_as_plain_values():
+    pytest.importorskip("keras")
+    import numpy as np
+    from keras.src.legacy.preprocessing.image import ImageDataGenerator
+
+    import ag_evidence
+
+    generator = ImageDataGenerator(rotation_range=20, width_shift_range=0.2, height_shift_range=3, zoom_range=0.1,
+                                   horizontal_flip=True, rescale=1 / 255, preprocessing_function=lambda x: x)
+    generator.shear_range = np.float32(0.5)  # a NumPy scalar is read as a number
+    generator.channel_shift_range = [1, 2, 3]  # an array: not described
+    recorded = ag_evidence.rebuild_settings(generator)
+    assert recorded == ag_state.conform(recorded, ag_state.GeneratorSettings)
+    assert recorded["height_shift_range"] == 3 and isinstance(recorded["height_shift_range"], int)
+    assert recorded["zoom_range"] == pytest.approx([0.9, 1.1]) and recorded["shear_range"] == 0.5
+    assert recorded["channel_shift_range"] is None and recorded["rescale"] == pytest.approx(1 / 255)
+    assert "preprocessing_function" not in recorded
+
+
+def test_each_epoch_draws_the_rows_anew_and_a_run_replays_exactly():
+    pytest.importorskip("keras")
+    import numpy as np
+
+    x = np.random.default_rng(0).random((6, 8, 8, 3)).astype("float32")
+    settings = {"rotation_range": 20.0, "horizontal_flip": True, "rescale": 0.5}
+    first = ag_augment.Epochs(settings, x, seed=3).take(3)
+    assert first.shape == (3, 6, 8, 8, 3) and first.dtype == np.float32
+    assert not np.allclose(first[0], first[1])
+    assert np.array_equal(first, ag_augment.Epochs(settings, x, seed=3).take(3))
+    assert first.max() <= 0.5 + 1e-6  # the generator's rescale, applied after its transforms
+    flat = ag_augment.Epochs(settings, x.reshape(6, -1), seed=3, image_shape=(8, 8, 3)).take(3)
+    assert np.array_equal(flat, first.reshape(3, 6, -1))  # a model of flat rows: transformed as images
+
+
+def test_the_model_fed_its_own_rows_trains_beside_its_copy_in_one_trace():
+    keras = pytest.importorskip("keras")
+    import numpy as np
+    import tensorflow as tf
+
+    import ag_graphfit
+
+    keras.utils.set_random_seed(0)
+
+    def build():
+        return keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(3)])
+
+    model, copy_ = build(), build()
+    copy_.set_weights(model.get_weights())
+    trainer = ag_graphfit.Trainer(tf, [model, copy_], [keras.optimizers.Adam(), keras.optimizers.Adam()],
+                                  keras.losses.MeanSquaredError(), 0, augmented=True)
+    x = np.random.default_rng(1).random((8, 4, 4, 1)).astype("float32")
+    y = np.random.default_rng(2).random((8, 3)).astype("float32")
+    same = trainer.epochs(x, y, x[:2], y[:2], 3, 4, None, np.stack([x] * 3))
+    assert np.allclose(same[:, 0], same[:, 1])  # the same rows: the same curves
+    trainer.reset()
+    flipped = trainer.epochs(x, y, x[:2], y[:2], 3, 4, None, np.stack([x[:, ::-1]] * 3))
+    assert not np.allclose(flipped[:, 0, ag_graphfit.FIT_LOSS], flipped[:, 1, ag_graphfit.FIT_LOSS])
+    assert np.allclose(flipped[:, 1], same[:, 1])  # the copy never sees the other rows
+    trainer.fit(x, y, 2, 4, 0.25)  # the brief training, without rows of its own, takes the same trace
+    assert len(trainer.traces) == 1
+
+
 # -- [insight] validated with the file ----------------------------------------------------------------------
 def copy_assignment(tmp_path: Path, name: str, insight_table: str) -> Path:
     folder = tmp_path / name
@@ -333,8 +472,11 @@ def test_course_examples_report_whether_the_technique_helps(assignment, tmp_path
                                       "batch_normalization_1: BatchNormalization"]
         assert len(insight["model"]["loss"]) == len(insight["twin"]["loss"]) == 60
         assert {"epochs_model", "epochs_twin", "val_loss", "twin_val_loss"} <= set(insight["measures"])
-    else:
-        assert (insight["verdict"], insight["reason"]) == ("no_technique", "by_flow") and insight["model"] is None
+    else:  # the course example's ImageDataGenerator replayed: the model on its flow, beside itself on the rows
+        assert insight["compare"] == "augmentation" and insight["verdict"] in ("reduced", "not_reduced", "no_overfit")
+        assert insight["removed"] == ["ImageDataGenerator(rotation_range=20, width_shift_range=0.2, "
+                                      "height_shift_range=0.2, horizontal_flip=True)"]
+        assert insight["epochs"] == 15 and insight["twin_gap"] is not None and insight["gap"] is not None
         layers = results["random_layers"]["insight"]
         assert layers["compare"] == "augmentation" and layers["verdict"] in ("reduced", "not_reduced", "no_overfit")
         assert [r.split(": ")[1] for r in layers["removed"]] == ["RandomFlip", "RandomRotation", "RandomZoom"]

@@ -53,6 +53,7 @@ def test_generator_transforms_and_the_flow_that_feeds_fit(evidence):
     flow = generator.flow(np.zeros((4, 8, 8, 3)), np.zeros(4), batch_size=2)
     described = ev.describe_flow(flow)
     assert described["transforms"] == ["rotation", "width_shift", "zoom", "horizontal_flip"]
+    assert described["rebuild"]["rotation_range"] == 20.0 and described["rebuild"]["rescale"] == pytest.approx(1 / 255)
     assert ev.generators()[0]["flows"] == 1 and ev.describe_flow(np.zeros((4, 3))) is None
 
 

@@ -17,7 +17,7 @@ import inspect
 import sys
 
 import ag_state
-from ag_state import Base, Callback, Flow, Generator
+from ag_state import Base, Callback, Flow, Generator, GeneratorSettings
 
 MAX_RECORDS = 20
 CALLBACK_SETTINGS = ("monitor", "patience", "restore_best_weights", "min_delta", "mode", "baseline",
@@ -109,6 +109,43 @@ def transforms_of(generator):
     return kinds, settings
 
 
+def rebuild_settings(generator):
+    """The generator's transform settings as plain numbers, booleans and one string (``GeneratorSettings``):
+    a setting in another form (an array, a callable, NaN) is left out, never described by its object."""
+
+    def number(value, whole=False):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            return None
+        if value in (float("inf"), float("-inf")):
+            return None
+        return value if whole and isinstance(value, int) else float(value)
+
+    def pair(value):
+        try:
+            values = [number(v) for v in value] if len(value) == 2 else [None]
+        except TypeError:
+            return None
+        return values if None not in values else None
+
+    def get(name):
+        try:
+            value = getattr(generator, name, None)
+            return value.item() if hasattr_safe(value, "item") and getattr(value, "shape", None) == () else value
+        except Exception:
+            return None
+
+    fill_mode = get("fill_mode")
+    return ag_state.new(
+        GeneratorSettings, rotation_range=number(get("rotation_range")),
+        width_shift_range=number(get("width_shift_range"), whole=True),
+        height_shift_range=number(get("height_shift_range"), whole=True), shear_range=number(get("shear_range")),
+        zoom_range=pair(get("zoom_range")), horizontal_flip=get("horizontal_flip") is True,
+        vertical_flip=get("vertical_flip") is True,
+        fill_mode=fill_mode[:20] if isinstance(fill_mode, str) else None,
+        brightness_range=pair(get("brightness_range")), channel_shift_range=number(get("channel_shift_range")),
+        rescale=number(get("rescale")))
+
+
 def generator_record(generator, site):
     key = id(generator)
     if key not in _generator_index and len(GENERATORS) < MAX_RECORDS:
@@ -129,8 +166,12 @@ def describe_flow(x):
     if record is not None:
         record["flows"] += 1
     kinds, settings = transforms_of(generator)  # as set when fit ran (the student may change it after)
+    try:
+        rebuild = rebuild_settings(generator)
+    except Exception:  # the student's generator object may be anything: the grade never depends on this
+        rebuild = None
     return ag_state.new(Flow, generator=record["index"] if record else None, iterator=type(x).__name__[:80],
-                        transforms=kinds, settings=settings)
+                        transforms=kinds, settings=settings, rebuild=rebuild)
 
 
 def generators():

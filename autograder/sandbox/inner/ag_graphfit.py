@@ -40,10 +40,13 @@ class Trainer:
     """Models (the graded one, and its twin when the insight wants one), each with its optimizer, one
     loss, and one traced function that trains them side by side, on the same batches, for whole epochs."""
 
-    def __init__(self, tf, models, optimizers, loss_fn, seed=None):
+    def __init__(self, tf, models, optimizers, loss_fn, seed=None, augmented=False):
         self.tf, self.models, self.optimizers, self.loss_fn = tf, list(models), list(optimizers), loss_fn
         self.seed = seed
         """The random seed the models were built with (a reset gives the models that seed builds)."""
+        self.augmented = augmented
+        """The first model may train on rows of its own (``epochs``' ``augmented``): then every call takes
+        that form (its own rows being ``xt`` when none are given), so that all share one trace."""
         import keras
 
         for model, optimizer in zip(self.models, self.optimizers):
@@ -64,25 +67,35 @@ class Trainer:
         for variable, value in zip(self.state, self.initial):
             variable.assign(value)
 
-    def epochs(self, xt, yt, xv, yv, count, batch_size=0, orders=None):
+    def epochs(self, xt, yt, xv, yv, count, batch_size=0, orders=None, augmented=None):
         """Train ``count`` epochs from the current state; return the table (``count`` x models x 4).
 
         ``batch_size`` 0 (or >= the rows) is one full-batch step per epoch. ``orders`` (epochs x rows of
         row indices) shuffles each epoch's rows; without it they are taken in order, as ``shuffle=False``.
+        ``augmented`` (epochs x rows x input, a Trainer built ``augmented`` only): each epoch's training rows
+        for the first model alone, row for row ``xt`` transformed (an ImageDataGenerator's flow; the last one
+        serves the epochs beyond it); the others train on ``xt`` itself. The training loss measured after each
+        epoch is on ``xt`` for every model.
         """
         tf = self.tf
         arrays = [np.asarray(a) for a in (xt, yt, xv, yv)]
+        if self.augmented:
+            arrays.append(np.asarray(arrays[0][None] if augmented is None else augmented, dtype=arrays[0].dtype))
+        elif augmented is not None:
+            raise ValueError("rows of the first model's own need a Trainer built augmented")
         if orders is None:
             orders = np.arange(arrays[0].shape[0], dtype="int32").reshape(1, -1)
-        key = tuple((a.dtype.str, a.shape[1:]) for a in arrays)
+        key = tuple((a.dtype.str, a.shape[1:]) for a in arrays[:4])
         if key not in self.traces:
-            specs = [tf.TensorSpec((None,) + a.shape[1:], a.dtype) for a in arrays]
+            specs = [tf.TensorSpec((None,) + a.shape[1:], a.dtype) for a in arrays[:4]]
             scalar = tf.TensorSpec((), tf.int32)
+            extra = [tf.TensorSpec((None, None) + arrays[0].shape[1:], arrays[0].dtype)] if self.augmented else []
             self.traces[key] = tf.function(self._epochs, autograph=False).get_concrete_function(
-                *specs, scalar, scalar, tf.TensorSpec((None, None), tf.int32))
-        table = self.traces[key](*(tf.constant(a) for a in arrays), tf.constant(int(count), tf.int32),
+                *specs, scalar, scalar, tf.TensorSpec((None, None), tf.int32), *extra)
+        table = self.traces[key](*(tf.constant(a) for a in arrays[:4]), tf.constant(int(count), tf.int32),
                                  tf.constant(int(batch_size or 0), tf.int32),
-                                 tf.constant(np.asarray(orders, dtype="int32")))
+                                 tf.constant(np.asarray(orders, dtype="int32")),
+                                 *(tf.constant(a) for a in arrays[4:]))
         return table.numpy().astype("float64")
 
     def fit(self, x, y, epochs, batch_size, validation_split):
@@ -95,7 +108,7 @@ class Trainer:
         return [float(v) for v in table[:, FIT_LOSS]], val
 
     # -- the traced function ----------------------------------------------------------------------
-    def _epochs(self, xt, yt, xv, yv, count, batch_size, orders):
+    def _epochs(self, xt, yt, xv, yv, count, batch_size, orders, augmented=None):
         tf = self.tf
         n = tf.shape(xt)[0]
         size = tf.where(tf.logical_and(batch_size > 0, batch_size < n), batch_size, n)
@@ -112,13 +125,17 @@ class Trainer:
         def epoch(e, table):
             order = orders[tf.minimum(e, last_order)]
             xe, ye = tf.gather(xt, order), tf.gather(yt, order)
+            # the first model's rows this epoch: transformed by the generator, when it has one
+            own = None if augmented is None else tf.gather(augmented[tf.minimum(e, tf.shape(augmented)[0] - 1)], order)
+            inputs = [own if own is not None and i == 0 else xe for i in range(len(self.models))]
 
             def step(i, totals):
                 begin = i * size
                 end = tf.minimum(begin + size, n)
-                xb, yb = xe[begin:end], ye[begin:end]
+                yb = ye[begin:end]
                 out = []
-                for model, optimizer, light, total in zip(self.models, self.optimizers, self.light, totals):
+                for model, optimizer, light, total, xs in zip(self.models, self.optimizers, self.light, totals, inputs):
+                    xb = xs[begin:end]
                     variables = model.trainable_variables
                     with tf.GradientTape() as tape:
                         loss = data_loss(model, xb, yb, True) + penalty(model)

@@ -1,7 +1,10 @@
 """The regularization insight's training, in the trainer's sandboxed child: the graded model and its
 unregularized twin, rebuilt from JSON, same initial weights, same seed, same data, batches and budget,
 trained side by side by one traced function (the brief training's ``ag_graphfit.Trainer``, reset, when it
-has them). Losses reported are the data loss alone (no L2 penalty), so the two gaps compare."""
+has them). Losses reported are the data loss alone (no L2 penalty), so the two gaps compare.
+
+With ``augment`` (an ImageDataGenerator's settings, ``ag_augment``) the twin is the very same model: the
+model trains on the generator's flow of the training rows, the twin on the rows themselves."""
 from __future__ import annotations
 
 import copy
@@ -10,12 +13,15 @@ import time
 
 import numpy as np
 
+import ag_augment
 import ag_budget
 import ag_graphfit
 import ag_sample
 
 CHUNK_EPOCHS = 100
 """Epochs run by one graph call; the insight's soft time limit is checked between calls."""
+AUGMENTED_CHUNK_EPOCHS = 10
+"""The same when a generator's flow feeds the model: each call holds that many epochs of transformed rows."""
 
 
 class NoData(LookupError):
@@ -127,14 +133,17 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
                 "facts": {"why": "mismatch", "x_rows": int(x.shape[0]), "y_rows": int(y.shape[0])}}
 
     wanted = 2 if request.get("twin") else 1
-    if trainer is not None and trainer.seed == seed and len(trainer.models) == wanted:
+    augment = ag_augment.replay_settings(request.get("augment")) if wanted == 2 else {}
+    if trainer is not None and trainer.seed == seed and len(trainer.models) == wanted \
+            and trainer.augmented == bool(augment):
         trainer.reset()
     else:
         keras.utils.set_random_seed(seed)
         model = rebuild_model(keras, rebuild)
         models = [model] + ([twin_of(keras, request["twin"], model, seed, rebuild_model)] if wanted == 2 else [])
         trainer = ag_graphfit.Trainer(tf, models, [optimizer(keras, rebuild.get("optimizer")) for _ in models],
-                                      loss_function(keras, loss_raw), seed)
+                                      loss_function(keras, loss_raw), seed, augmented=bool(augment))
+    image_shape = x.shape[1:]  # a generator transforms images, whatever shape the model takes them in
     try:
         x = adapt_inputs(x, trainer.model)
         y = adapt_targets(y, task, trainer.model.output_shape[-1])
@@ -148,6 +157,10 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
     if sized and epochs < min(asked, int(settings.get("min_epochs", 50))):  # too few to overfit: not compared
         return {"error": f"{int(trainer.model.count_params()):,} weights", "too_large": True}
     xt, yt = xt[:rows], yt[:rows]
+    flow = ag_augment.Epochs(augment, xt, seed, image_shape) if augment else None
+    if augment and "rescale" in augment:  # preprocessing, not augmentation: the twin's and validation rows too
+        scale = np.float32(ag_augment.rescale_of(augment))
+        xt, xv = xt * scale, xv * scale
 
     n = xt.shape[0]
     full_batch = batch_size <= 0 or batch_size >= n
@@ -159,9 +172,10 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
         if time.monotonic() > deadline:
             cut = True
             break
-        chunk = min(CHUNK_EPOCHS, epochs - epoch)
+        chunk = min(AUGMENTED_CHUNK_EPOCHS if flow else CHUNK_EPOCHS, epochs - epoch)
         orders = None if full_batch else np.stack([rng.permutation(n) for _ in range(chunk)])
-        tables.append(trainer.epochs(xt, yt, xv, yv, chunk, 0 if full_batch else batch_size, orders))
+        tables.append(trainer.epochs(xt, yt, xv, yv, chunk, 0 if full_batch else batch_size, orders,
+                                     flow.take(chunk) if flow else None))
         epoch += chunk
     table = np.concatenate(tables) if tables else np.zeros((0, wanted, 4))
     if table.shape[0] < 10:

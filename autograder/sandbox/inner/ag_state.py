@@ -109,6 +109,26 @@ class Callback:
 
 
 @dataclass(frozen=True)
+class GeneratorSettings:
+    """An ``ImageDataGenerator``'s transform settings as plain values (``ag_evidence.rebuild_settings``): what
+    the insight rebuilds it from. A setting given in another form (an array of shifts, a callable) is None."""
+
+    rotation_range: Optional[float] = None
+    width_shift_range: Optional[typing.Union[int, float]] = None
+    """An int is a shift in whole pixels, a float below 1 a share of the width (Keras tells them apart)."""
+    height_shift_range: Optional[typing.Union[int, float]] = None
+    shear_range: Optional[float] = None
+    zoom_range: Optional[typing.List[float]] = None
+    """``[lower, upper]``, as the generator keeps it (``[1, 1]``: no zoom)."""
+    horizontal_flip: bool = False
+    vertical_flip: bool = False
+    fill_mode: Optional[str] = None
+    brightness_range: Optional[typing.List[float]] = None
+    channel_shift_range: Optional[float] = None
+    rescale: Optional[float] = None
+
+
+@dataclass(frozen=True)
 class Flow:
     """What fed a ``fit`` when its data came from an ``ImageDataGenerator``'s ``flow``."""
 
@@ -116,6 +136,8 @@ class Flow:
     iterator: str = ""
     transforms: list = field(default_factory=list)
     settings: dict = field(default_factory=dict)
+    rebuild: Optional[GeneratorSettings] = None
+    """The generator's settings when ``fit`` ran, for the insight's replay (None: not recorded)."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +314,7 @@ class State:
 
 SPARSE = (Site, Frame)
 """Records written with only their known fields (``conform`` leaves the others out rather than filling them)."""
-RECORDS = (Site, Regularizer, Layer, Base, Callback, Flow, Generator, Compile, FitData, Fit, Model, Frame, Error, StandIn, Keras2Use, Download, State)
+RECORDS = (Site, Regularizer, Layer, Base, Callback, GeneratorSettings, Flow, Generator, Compile, FitData, Fit, Model, Frame, Error, StandIn, Keras2Use, Download, State)
 
 
 # Read once, at import (student code may patch ``dataclasses`` or ``typing`` later): per record, its fields as

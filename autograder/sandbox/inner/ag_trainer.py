@@ -10,6 +10,7 @@ import numpy as np
 
 # Imported here, in the zygote, not in the forked child: there, Landlock may no longer let it read the
 # runner's folder (the process isolation), and importing once serves every child.
+import ag_augment
 import ag_budget
 import ag_graphfit
 import ag_insight
@@ -141,7 +142,9 @@ def train(request, send=None):
         if twin is not None:  # trained beside the model from now on: the insight reuses this one trace
             models.append(twin)
             optimizers.append(ag_insight.optimizer(keras, rebuild.get("optimizer")))
-        trainer = ag_graphfit.Trainer(tf, models, optimizers, loss_fn, settings.get("seed", 0))
+        # an ImageDataGenerator's replay feeds the model rows of its own: the brief training takes that form too
+        augmented = twin is not None and bool(ag_augment.replay_settings((request.get("insight") or {}).get("augment")))
+        trainer = ag_graphfit.Trainer(tf, models, optimizers, loss_fn, settings.get("seed", 0), augmented)
         losses, val_losses = trainer.fit(x, y, epochs, batch_size, 0.2)
         how = "graph"
     except Exception as exc:  # a model or loss the graph path does not cover: Keras' own fit, on a fresh rebuild
