@@ -437,23 +437,15 @@ def test_a_twin_with_fewer_layers_starts_from_the_models_weights():
 
 
 # -- the course examples through the real CLI ------------------------------------------------------------------
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "unit"
+# tests/test_unit_assignments.py grades every fixture of each assignment through the CLI once and hands its
+# results here (one run serves both: the verdicts there, the comparison here).
 COURSE = {"early-stopping": ("course_example",), "batch-norm": ("course_example",),
           "data-augmentation": ("course_example", "random_layers")}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("assignment", sorted(COURSE))
-def test_course_examples_report_whether_the_technique_helps(assignment, tmp_path):
-    from tests.conftest import read_results
-
-    out = tmp_path / "out"
-    files = [str(FIXTURES / assignment / f"{name}.py") for name in COURSE[assignment]]
-    proc = run_cli("grade", *files, "--assignment", assignment, "--out", str(out))
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    results = read_results(out)
-    assert sorted(results) == sorted(COURSE[assignment])
-    for name, result in results.items():
+def assert_course_examples_report_whether_the_technique_helps(assignment: str, results: dict, out: Path) -> None:
+    for name in COURSE[assignment]:
+        result = results[name]
         assert result["score"] == result["max_score"] == 10.0  # feedback only
         report = (out / name / "report.md").read_text()
         assert translate(f"insight.{ins.compare_of(load_assignment(assignment).insight)}.title", "es") in report

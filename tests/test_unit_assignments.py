@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, catalog_keys_shown, read_results, run_cli
+from tests.test_insight_techniques import assert_course_examples_report_whether_the_technique_helps
 
 FIXTURES = ROOT / "tests" / "fixtures" / "unit"
 EXPECTED = {k: v for k, v in json.loads((FIXTURES / "expected.json").read_text()).items() if not k.startswith("_")}
 VGG16_NOTOP = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-TRANSFER_SUBSET = ("course_example", "weights_none", "no_hidden_head")
-"""VGG16 at 224x224 costs 30-120 s per submission on 2 cores: the suite grades these three; the others are
-graded the same way by ``autograder grade tests/fixtures/unit/transfer-learning --assignment transfer-learning``."""
+TRANSFER_SUBSET = ("course_example", "weights_none")
+"""VGG16 at 224x224 costs 30-120 s per submission on 2 cores: the suite grades these two (served ImageNet weights
+and weights=None); the other near-misses have pure tests per check kind (tests/checks/) and are graded the same way by ``autograder grade tests/fixtures/unit/transfer-learning --assignment transfer-learning``."""
 
 WRITE_WEIGHTS = """
 import sys, h5py, keras
@@ -53,6 +54,7 @@ def test_fixtures_score_as_expected(assignment, tmp_path):
     assert proc.returncode == 1, proc.stderr[-2000:]  # some near-miss fails a check
     assert_verdicts(assignment, read_results(out), EXPECTED[assignment])
     assert catalog_keys_shown(out) == {}  # every sentence worded
+    assert_course_examples_report_whether_the_technique_helps(assignment, read_results(out), out)
 
 
 @pytest.mark.slow
