@@ -48,6 +48,14 @@ def _contains(value: Any, drop: Callable[[str], bool]) -> bool:
     return False
 
 
+def _dropped(layer: Any, drop: Callable[[str], bool], removed: list[str]) -> bool:
+    """True (and ``removed`` names it) when ``layer`` is a config of a class ``drop`` takes out."""
+    if isinstance(layer, dict) and isinstance(layer.get("class_name"), str) and drop(layer["class_name"]):
+        removed.append(f"{_layer_name(layer)}: {layer['class_name']}")
+        return True
+    return False
+
+
 def _drop_from(node: Any, drop: Callable[[str], bool], removed: list[str]) -> Any:
     """``node`` (a layer or model config) with the dropped layers taken out of every Sequential in it;
     None when nothing of a nested Sequential is left. NotComparable when a dropped layer sits in a
@@ -60,8 +68,7 @@ def _drop_from(node: Any, drop: Callable[[str], bool], removed: list[str]) -> An
         return node
     kept = []
     for child in node["config"].get("layers") or []:
-        if isinstance(child, dict) and isinstance(child.get("class_name"), str) and drop(child["class_name"]):
-            removed.append(f"{_layer_name(child)}: {child['class_name']}")
+        if _dropped(child, drop, removed):
             continue
         child = _drop_from(child, drop, removed)
         if child is not None:
@@ -80,13 +87,7 @@ def twin_without(rebuild: dict[str, Any], drop: Callable[[str], bool]) -> tuple[
     if twin.get("model"):
         twin["model"] = _drop_from(twin["model"], drop, removed)
     else:
-        kept = []
-        for layer in twin.get("layers") or []:
-            if isinstance(layer, dict) and isinstance(layer.get("class_name"), str) and drop(layer["class_name"]):
-                removed.append(f"{_layer_name(layer)}: {layer['class_name']}")
-            else:
-                kept.append(layer)
-        twin["layers"] = kept
+        twin["layers"] = [layer for layer in twin.get("layers") or [] if not _dropped(layer, drop, removed)]
     return twin, tuple(removed)
 
 
@@ -170,8 +171,6 @@ def replay_early_stopping(values: tuple[float, ...], patience: int, min_delta: f
     for epoch, current in enumerate(values):
         if not math.isfinite(current) or epoch < start_from_epoch:
             continue
-        if best_epoch is None:
-            best_epoch = epoch
         wait += 1
         if best is None or better(current, best):
             best, best_epoch, wait = current, epoch, 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.types import LayerSpec, ModelSpec
+from autograder.types import BaseSpec, LayerSpec, ModelSpec
 
 LINEAR = {None, "linear"}
 # Layers that only apply an activation, and the activation each applies.
@@ -106,13 +106,26 @@ def output_kind(use: DenseUse | None) -> str | None:
     return None
 
 
+def base_spans(spec: ModelSpec) -> dict[int, tuple[BaseSpec, int]]:
+    """Where each pretrained base sits in the model's (flattened) layers: first index -> (base, last index)."""
+    names = [layer.name for layer in spec.layers]
+    spans: dict[int, tuple[BaseSpec, int]] = {}
+    for base in spec.bases:
+        if base.last_layer not in names:
+            continue
+        end = len(names) - 1 - names[::-1].index(base.last_layer)
+        if base.first_layer and base.first_layer in names[:end + 1]:
+            start = names.index(base.first_layer)
+        elif base.layer_count:
+            start = end - base.layer_count + 1
+        else:
+            continue
+        if 0 <= start <= end and not any(s <= end and start <= e for s, (_, e) in spans.items()):
+            spans[start] = (base, end)
+    return spans
+
+
 def layers_shown(spec: ModelSpec) -> int:
     """The model's layers as its ``summary()`` lists them: a pretrained base (its layers are in ``spec.layers``,
     from its first to its last) counts as one."""
-    names = [layer.name for layer in spec.layers]
-    count = len(names)
-    for base in spec.bases:
-        if base.first_layer in names and base.last_layer in names:
-            first, last = names.index(base.first_layer), names.index(base.last_layer)
-            count -= max(0, last - first)
-    return count
+    return len(spec.layers) - sum(end - start for start, (_, end) in base_spans(spec).items())

@@ -34,25 +34,6 @@ def option_settings(layer: LayerSpec) -> tuple[tuple[str, str], ...]:
     return tuple(layer.options)
 
 
-def base_spans(spec: ModelSpec) -> dict[int, tuple[BaseSpec, int]]:
-    """Where each pretrained base sits in the model's (flattened) layers: first index -> (base, last index)."""
-    names = [layer.name for layer in spec.layers]
-    spans: dict[int, tuple[BaseSpec, int]] = {}
-    for base in spec.bases:
-        if base.last_layer not in names:
-            continue
-        end = len(names) - 1 - names[::-1].index(base.last_layer)
-        if base.first_layer and base.first_layer in names[:end + 1]:
-            start = names.index(base.first_layer)
-        elif base.layer_count:
-            start = end - base.layer_count + 1
-        else:
-            continue
-        if 0 <= start <= end and not any(s <= end and start <= e for s, (_, e) in spans.items()):
-            spans[start] = (base, end)
-    return spans
-
-
 def _count(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 

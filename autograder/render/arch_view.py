@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder.checks.architecture import (
-    LINEAR, DenseUse, hidden_dense, layer_after, layers_shown, output_dense, output_kind,
+    LINEAR, DenseUse, base_spans, hidden_dense, layer_after, layers_shown, output_dense, output_kind,
 )
 from autograder.checks.l2_regularization import FUNCTIONS
 from autograder.i18n import format_location, translate
@@ -17,7 +17,6 @@ from autograder.render.arch_blocks import Block
 from autograder.render.arch_unit import (
     augmentation_insertions,
     base_block,
-    base_spans,
     flow_block,
     head_insertions,
     is_augmentation,
