@@ -62,6 +62,11 @@ def test_processes_mentioning_finds_a_live_process(tmp_path):
     marker = str(tmp_path / "marker")
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
     try:
+        # Popen returns once the child is forked; its command line is the
+        # marker's only after exec, so give the exec a moment.
+        deadline = time.monotonic() + 10
+        while not processes_mentioning(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert processes_mentioning(marker) == [sleeper.pid]
     finally:
         sleeper.kill()
