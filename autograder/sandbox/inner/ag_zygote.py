@@ -160,7 +160,10 @@ class Zygote:
 
     def run_job(self, job):
         import numpy as np
+        import ag_evidence
         import ag_execute
+
+        ag_evidence.application_homes()  # walked once here, reused by every child
 
         data = {}
         if job.get("data"):
