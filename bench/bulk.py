@@ -23,11 +23,13 @@ tests/cheats/ (correct, wrong, failing and slow submissions):
               process tree is read after each (between jobs: bwrap + the zygote), 1st vs Nth
 
 With --distinct no two notebooks share a model, so the batch's reuse of equal trainings (autograder/memo.py:
-a class that kept the course's template trains it once) never applies.
+a class that kept the course's template trains it once) never applies. With --own-data every notebook first
+makes data of its own (a scikit-learn dataset with its own rows and features, split and scaled), so inputs,
+layer sizes and the insight's samples all differ from notebook to notebook (issue 24's class).
 
 Usage: .venv/bin/python bench/bulk.py [--n 40] [--jobs 2] [--class standard|mixed|both] [--growth 40]
                                       [--floor-runs 0] [--no-pss-run] [--skip-nbconvert] [--keep] [--distinct]
-                                      [--grader CMD]
+                                      [--own-data] [--grader CMD]
 """
 from __future__ import annotations
 
@@ -66,6 +68,22 @@ SOURCES = ["reference_notebook.ipynb", "reference.py", "variants/functional_api.
            "variants/relu_output.py", "variants/wrong_loss.py", "variants/not_compiled.py",
            "variants/l1_instead_of_l2.py", "variants/dropout_rate_zero.py", "variants/three_hidden_layers.py",
            "variants/linear_hidden.py", "variants/l2_on_bias.py", "variants/exploding_lr.py", "variants/no_model.py"]
+OWN_DATA_CELL = """# Datos propios
+import numpy as np
+from sklearn.datasets import {maker}
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+{load}
+X_train, X_test, y_train, y_test = train_test_split(X.astype('float32'), y.astype('float32'), test_size=0.2,
+                                                    random_state={seed})
+scaler = StandardScaler().fit(X_train)
+X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+input_dim = X_train.shape[1]
+print(X_train.shape, X_test.shape)
+"""
+"""What students who "choose their own dataset" write first (a scikit-learn dataset, split and scaled): the
+pattern of public course notebooks (make_classification / make_moons / load_breast_cancer + train_test_split +
+StandardScaler). Each notebook's rows, features and seed are its own."""
 DATA_CELL = """import numpy as np
 _d = np.load({path!r})
 input_dim = int(_d["input_dim"]); X_train, y_train, X_test, y_test = _d["X_train"], _d["y_train"], _d["X_test"], _d["y_test"]
@@ -105,11 +123,25 @@ def distinct_units(cells: list[str], i: int) -> list[str]:
     return cells
 
 
+def own_data_cell(i: int) -> str:
+    """The i-th student's own data: one of three scikit-learn sources, with rows and features of its own."""
+    maker = ("make_classification", "make_moons", "load_breast_cancer")[i % 3]
+    load = {
+        "make_classification": f"X, y = make_classification(n_samples={500 + 37 * i}, n_features={8 + (5 * i) % 33}, "
+                               f"n_informative=4, random_state={i})",
+        "make_moons": f"X, y = make_moons(n_samples={400 + 29 * i}, noise=0.25, random_state={i})\n"
+                      f"X = np.hstack([X, np.random.default_rng({i}).normal(size=(len(X), {i % 7}))])",
+        "load_breast_cancer": f"X, y = load_breast_cancer(return_X_y=True)\nX = X[:, :{12 + i % 19}]",
+    }[maker]
+    return OWN_DATA_CELL.format(maker=maker, load=load, seed=i)
+
+
 def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "standard",
-                 distinct: bool = False) -> list[str]:
+                 distinct: bool = False, own_data: bool = False) -> list[str]:
     """n notebooks in ``folder`` (as students hand them in) and the same in ``baseline`` with a data cell.
     ``distinct``: the i-th copy's first layer gets i more units, so that no two models are the same and
-    the batch's reuse of equal trainings (autograder/memo.py) never applies."""
+    the batch's reuse of equal trainings (autograder/memo.py) never applies. ``own_data``: each notebook
+    first makes its own data (``own_data_cell``), in both folders, so the baseline needs no data cell."""
     folder.mkdir(parents=True)
     baseline.mkdir(parents=True)
     kinds = []
@@ -126,11 +158,14 @@ def build_corpus(n: int, folder: Path, baseline: Path, data: Path, kind: str = "
             continue
         if distinct:
             cells = distinct_units(cells, i)
+        if own_data:
+            cells = [own_data_cell(i)] + cells
         cells[0] = f"# alumno {i + 1:02d}\n" + cells[0]
         nb = new_notebook(cells=[new_markdown_cell(f"# Entrega {i + 1:02d}")] + [new_code_cell(c) for c in cells])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, str(folder / name))
-        nb.cells.insert(0, new_code_cell(DATA_CELL.format(path=str(data))))
+        if not own_data:
+            nb.cells.insert(0, new_code_cell(DATA_CELL.format(path=str(data))))
         nbformat.write(nb, str(baseline / name))
         kinds.append(source.stem)
     return kinds
@@ -382,6 +417,9 @@ def main() -> None:
     parser.add_argument("--distinct", action="store_true",
                         help="no two notebooks share a model (the i-th copy's first layer gets i more units), so "
                              "the batch never reuses an equal training: the ratio for a class of all-different work")
+    parser.add_argument("--own-data", action="store_true",
+                        help="each notebook first makes its own data (a scikit-learn dataset of its own rows and "
+                             "features, split and scaled), as students who choose their dataset do")
     parser.add_argument("--grader", default=str(Path(sys.executable).parent / "autograder"),
                         help="command that runs the grader's CLI (to compare two builds)")
     args = parser.parse_args()
@@ -394,9 +432,11 @@ def main() -> None:
     ratios = {}
     for kind in classes:
         corpus, baseline = work / kind / "corpus", work / kind / "baseline"
-        kinds = build_corpus(args.n, corpus, baseline, assignment.folder / "data.npz", kind, args.distinct)
+        kinds = build_corpus(args.n, corpus, baseline, assignment.folder / "data.npz", kind, args.distinct,
+                             args.own_data)
         print(f"\n== {kind} class: {args.n} notebooks of {len(set(kinds))} kinds"
-              + (" (no two with the same model: --distinct)" if args.distinct else ""), flush=True)
+              + (" (no two with the same model: --distinct)" if args.distinct else "")
+              + (" (each on data of its own: --own-data)" if args.own_data else ""), flush=True)
         floor_s = None
         if args.floor_runs:  # measured just before and just after the grader, so that both see the same machine
             floor = measure_floor(args.jobs, args.floor_runs)
