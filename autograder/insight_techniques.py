@@ -30,7 +30,8 @@ TAIL_SHARE = 0.1
 
 
 class NotComparable(ValueError):
-    """The twin cannot be built from the config (the technique sits inside a non-Sequential model)."""
+    """The twin cannot be built from the config (the technique sits inside a model whose config lists no
+    layers)."""
 
 
 def _layer_name(layer: dict[str, Any]) -> str:
@@ -56,15 +57,37 @@ def _dropped(layer: Any, drop: Callable[[str], bool], removed: list[str]) -> boo
     return False
 
 
+def _identity_for(layer: dict[str, Any]) -> dict[str, Any]:
+    """An ``Identity`` layer in a Functional graph's place of ``layer``: the same name and the same inbound
+    nodes (so the graph keeps its wiring), no weights and no work."""
+    cfg = layer.get("config") if isinstance(layer.get("config"), dict) else {}
+    identity = {key: value for key, value in layer.items() if key in ("name", "build_config")}
+    if isinstance(layer.get("inbound_nodes"), list):  # the same inputs; the call's keywords (mask, training) were
+        identity["inbound_nodes"] = [dict(node, kwargs={}) if isinstance(node, dict) else node  # the dropped layer's
+                                     for node in layer["inbound_nodes"]]
+    identity.update({"module": "keras.layers", "class_name": "Identity", "registered_name": None,
+                     "config": {key: cfg[key] for key in ("name", "trainable", "dtype") if key in cfg}})
+    return identity
+
+
 def _drop_from(node: Any, drop: Callable[[str], bool], removed: list[str]) -> Any:
-    """``node`` (a layer or model config) with the dropped layers taken out of every Sequential in it;
-    None when nothing of a nested Sequential is left. NotComparable when a dropped layer sits in a
-    Functional model (taking it out would need its graph rewired)."""
+    """``node`` (a layer or model config) with the dropped layers taken out of every Sequential in it, and
+    in a Functional graph replaced by ``Identity`` layers of the same name (the graph's wiring untouched);
+    None when nothing of a nested Sequential is left. NotComparable when a dropped layer sits in a model
+    whose config lists no layers (a subclassed model, say)."""
     if not isinstance(node, dict) or not isinstance(node.get("config"), dict):
         return node
     if node.get("class_name") != SEQUENTIAL:
-        if _contains(node.get("config"), drop):
+        if not _contains(node.get("config"), drop):
+            return node
+        layers = node["config"].get("layers")
+        if not isinstance(layers, list):
             raise NotComparable(str(node.get("class_name")))
+        graph = []
+        for child in layers:
+            kept = None if _dropped(child, drop, removed) else _drop_from(child, drop, removed)
+            graph.append(_identity_for(child) if kept is None else kept)
+        node["config"]["layers"] = graph
         return node
     kept = []
     for child in node["config"].get("layers") or []:

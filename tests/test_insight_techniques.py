@@ -65,12 +65,26 @@ def test_the_layers_form_and_a_model_without_the_technique():
     assert tech.twin_without({"model": BN_MODEL}, tech.is_augmentation)[1] == ()
 
 
-def test_a_technique_inside_a_functional_model_is_not_comparable():
+def test_in_a_functional_graph_a_dropped_layer_becomes_an_identity_of_the_same_name():
+    wired = lambda cls, name, source: dict(layer(cls, name), name=name, inbound_nodes=[{"args": [source]}])
     functional = {"module": "keras", "class_name": "Functional",
-                  "config": {"name": "f", "layers": [layer("Dense", "d", units=2), layer("BatchNormalization", "bn")]}}
-    with pytest.raises(tech.NotComparable):
-        tech.twin_without({"model": functional}, tech.is_batch_norm)
+                  "config": {"name": "f", "layers": [wired("Dense", "d", "in"), wired("BatchNormalization", "bn", "d"),
+                                                     wired("Dense", "out", "bn")], "output_layers": [["out", 0, 0]]}}
+    twin, removed = tech.twin_without({"model": functional}, tech.is_batch_norm)
+    assert removed == ("bn: BatchNormalization",)
+    graph = twin["model"]["config"]["layers"]
+    assert [l["class_name"] for l in graph] == ["Dense", "Identity", "Dense"]
+    assert graph[1]["name"] == graph[1]["config"]["name"] == "bn"
+    assert graph[1]["inbound_nodes"] == [{"args": ["d"], "kwargs": {}}]  # BatchNormalization's keywords are not its
+    assert graph[2] == functional["config"]["layers"][2]  # what reads from it is untouched
+    assert functional["config"]["layers"][1]["class_name"] == "BatchNormalization"  # the request itself too
     assert tech.twin_without({"model": functional}, tech.is_augmentation)[1] == ()  # nothing to take out
+
+
+def test_a_technique_inside_a_model_whose_config_lists_no_layers_is_not_comparable():
+    subclassed = {"module": None, "class_name": "MyModel", "config": {"name": "m", "inner": layer("BatchNormalization", "bn")}}
+    with pytest.raises(tech.NotComparable):
+        tech.twin_without({"model": subclassed}, tech.is_batch_norm)
 
 
 # -- early stopping, replayed as Keras' EarlyStopping.on_epoch_end does it -------------------------------------
@@ -436,11 +450,55 @@ def test_a_twin_with_fewer_layers_starts_from_the_models_weights():
             assert (mine == theirs).all()
 
 
+def test_functional_twins_rebuild_in_the_trainer_with_the_models_weights():
+    """keras.io's "Image classification from scratch" shape: augmentation layers and a nested augmentation
+    Sequential applied to the Input, BatchNormalization in the graph; each twin rebuilds (safe_mode) and
+    starts from the model's weights."""
+    keras = pytest.importorskip("keras")
+    import numpy as np
+    import ag_insight
+    import ag_trainer
+
+    layers = keras.layers
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((8, 8, 3))
+    x = layers.RandomFlip("horizontal", name="flip")(inputs)
+    x = keras.Sequential([layers.RandomRotation(0.1, name="rot"), layers.RandomZoom(0.1, name="zoom")], name="augment")(x)
+    x = layers.Conv2D(4, 3, name="conv")(x)
+    x = layers.BatchNormalization(name="bn")(x)
+    x = layers.Activation("relu", name="act")(x)
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    model = keras.Model(inputs, layers.Dense(3, activation="softmax", name="out")(x))
+    rebuild = {"model": keras.saving.serialize_keras_object(model), "layers": [], "input_shape": [None, 8, 8, 3]}
+    built = ag_trainer.rebuild_model(keras, rebuild)
+    images = np.random.default_rng(0).normal(size=(2, 8, 8, 3)).astype("float32")
+
+    twin_config, removed = tech.twin_without(rebuild, tech.is_augmentation)
+    assert removed == ("flip: RandomFlip", "rot: RandomRotation", "zoom: RandomZoom")
+    twin = ag_insight.twin_of(keras, twin_config, built, 0, ag_trainer.rebuild_model)
+    assert [type(l).__name__ for l in twin.layers[1:3]] == ["Identity", "Identity"]
+    assert [l.name for l in twin.layers] == [l.name for l in built.layers]
+    for name in ("conv", "bn", "out"):
+        for mine, theirs in zip(built.get_layer(name).get_weights(), twin.get_layer(name).get_weights()):
+            assert (mine == theirs).all()
+    first = twin(images, training=True)  # (moves the twin's batch statistics: after the weights were compared)
+    assert np.allclose(first, twin(images, training=True), atol=1e-5)  # nothing random left in it
+
+    twin_config, removed = tech.twin_without(rebuild, tech.is_batch_norm)
+    assert removed == ("bn: BatchNormalization",)
+    twin = ag_insight.twin_of(keras, twin_config, built, 0, ag_trainer.rebuild_model)
+    assert type(twin.get_layer("bn")).__name__ == "Identity" and not twin.get_layer("bn").weights
+    assert len(twin.weights) == len(built.weights) - 4  # gamma, beta, moving mean and variance gone
+    for name in ("conv", "out"):
+        for mine, theirs in zip(built.get_layer(name).get_weights(), twin.get_layer(name).get_weights()):
+            assert (mine == theirs).all()
+
+
 # -- the course examples through the real CLI ------------------------------------------------------------------
 # tests/test_unit_assignments.py grades every fixture of each assignment through the CLI once and hands its
 # results here (one run serves both: the verdicts there, the comparison here).
 COURSE = {"early-stopping": ("course_example",), "batch-norm": ("course_example",),
-          "data-augmentation": ("course_example", "random_layers")}
+          "data-augmentation": ("course_example", "random_layers", "functional_tutorial")}
 
 
 def assert_course_examples_report_whether_the_technique_helps(assignment: str, results: dict, out: Path) -> None:
@@ -473,3 +531,6 @@ def assert_course_examples_report_whether_the_technique_helps(assignment: str, r
         assert layers["compare"] == "augmentation" and layers["verdict"] in ("reduced", "not_reduced", "no_overfit")
         assert [r.split(": ")[1] for r in layers["removed"]] == ["RandomFlip", "RandomRotation", "RandomZoom"]
         assert layers["twin"] is not None and layers["twin_gap"] is not None
+        functional = results["functional_tutorial"]["insight"]  # keras.io's Functional tutorial: Identity twins
+        assert functional["verdict"] in ("reduced", "not_reduced", "no_overfit") and functional["twin"] is not None
+        assert [r.split(": ")[1] for r in functional["removed"]] == ["RandomFlip", "RandomRotation"]
