@@ -19,7 +19,7 @@ from autograder.checks.base import Evidence
 from autograder.checks.compiled import loss_family
 from autograder.crosscheck import cross_check, instructor_sentence
 from autograder import insight as insight_mod
-from autograder.insight_techniques import NotComparable, stopping_callback, stopping_rule
+from autograder.insight_techniques import ACCURACY_MONITORS, NotComparable, stopping_callback, stopping_rule
 from autograder.i18n import catalog, translate
 from autograder.diagnosis import diagnose_run
 from autograder.spec import extract_model_spec, ignored_magics, keras2_notes
@@ -203,7 +203,9 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
     rule = None
     if compare == "early_stopping":
         rule = stopping_rule(stopping_callback(spec))
-        if rule["monitor"] not in ("val_loss", "loss"):  # only losses are measured
+        if rule["monitor"] in ACCURACY_MONITORS and training_task(spec) != "regression":
+            request["accuracy"] = training_task(spec)  # the trainer measures Keras' accuracy on the validation rows
+        elif rule["monitor"] not in ("val_loss", "loss"):  # losses and classification accuracy are measured
             return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
                 "monitor", rule["monitor"], removed, compare=compare)
     training, reply = train_and_measure(sandbox, spec, assignment, request)

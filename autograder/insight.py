@@ -118,7 +118,7 @@ def curves(raw: Any) -> InsightCurves | None:
         return tuple(out)
 
     loss, val = floats(raw.get("loss")), floats(raw.get("val_loss"))
-    return InsightCurves(loss=loss, val_loss=val, gap=final_gap(loss, val))
+    return InsightCurves(loss=loss, val_loss=val, gap=final_gap(loss, val), val_accuracy=floats(raw.get("val_accuracy")))
 
 
 def verdict(model: InsightCurves, twin: InsightCurves | None) -> tuple[str, float | None]:
@@ -268,7 +268,8 @@ def insight_to_dict(insight: Insight) -> dict[str, Any]:
         if c is None:
             return None
         return {"loss": finite(c.loss), "val_loss": finite(c.val_loss),
-                "gap": None if c.gap is None else round(c.gap, 6)}
+                "gap": None if c.gap is None else round(c.gap, 6),
+                **({"val_accuracy": finite(c.val_accuracy)} if c.val_accuracy else {})}
 
     return {"verdict": insight.verdict, "reason": insight.reason, "error": insight.error,
             "gap": None if insight.model is None or insight.model.gap is None else round(insight.model.gap, 6),
@@ -293,7 +294,8 @@ def insight_from_dict(raw: Any) -> Insight | None:
         return None
     compare = raw.get("compare") if raw.get("compare") in techniques.COMPARES else "regularization"
     measures = tuple((str(k), v) for k, v in (raw.get("measures") or {}).items()
-                     if isinstance(v, (int, float)) and not isinstance(v, bool)) \
+                     if (isinstance(v, (int, float)) and not isinstance(v, bool))
+                     or (k == "watched" and v in techniques.WATCHED)) \
         if isinstance(raw.get("measures"), dict) else ()
 
     def side(value: Any) -> InsightCurves | None:
@@ -302,7 +304,8 @@ def insight_from_dict(raw: Any) -> Insight | None:
         to = lambda xs: tuple(float(v) if isinstance(v, (int, float)) else math.nan for v in (xs or []))
         gap = value.get("gap")
         return InsightCurves(loss=to(value.get("loss")), val_loss=to(value.get("val_loss")),
-                             gap=float(gap) if isinstance(gap, (int, float)) else None)
+                             gap=float(gap) if isinstance(gap, (int, float)) else None,
+                             val_accuracy=to(value.get("val_accuracy")))
 
     num = lambda key: int(raw.get(key) or 0) if isinstance(raw.get(key), (int, float)) else 0
     reduction = raw.get("reduction")

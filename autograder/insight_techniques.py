@@ -23,6 +23,9 @@ SEQUENTIAL = "Sequential"
 MIN_SPEEDUP_SHARE = 0.1
 """Batch normalization was 'faster' when it reached the common training loss in at least this share fewer
 epochs than the twin ('slower' when in this share more)."""
+ACCURACY_MONITORS = ("val_accuracy", "val_acc")
+"""EarlyStopping monitors the insight replays on the validation accuracy it measures (Keras logs ``val_acc`` for
+``metrics=['acc']`` and ``val_accuracy`` for ``metrics=['accuracy']``); besides these, ``val_loss`` and ``loss``."""
 MIN_STOP_GAIN = 0.01
 """Early stopping 'helped' when the validation loss it kept is at least this much below the one at the end."""
 TAIL_SHARE = 0.1
@@ -223,10 +226,21 @@ def stopping_rule(callback: CallbackSpec) -> dict[str, Any]:
         value = extra.get(key)
         return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
-    return {"monitor": callback.monitor or "val_loss", "patience": int(callback.patience or 0),
+    monitor = callback.monitor or "val_loss"
+    mode = extra.get("mode") if extra.get("mode") in ("min", "max") else None  # Keras' "auto": by the metric
+    return {"monitor": monitor, "patience": int(callback.patience or 0),
             "min_delta": number("min_delta", 0.0), "restore_best": bool(callback.restore_best_weights),
             "start_from_epoch": int(number("start_from_epoch", 0)),
-            "mode": "max" if extra.get("mode") == "max" else "min"}
+            "mode": mode or ("max" if monitor in ACCURACY_MONITORS else "min")}
+
+
+WATCHED = ("val_loss", "loss", "val_accuracy")
+"""What a replayed EarlyStopping watched, as the report names it (``watched.<name>`` in the catalog)."""
+
+
+def watched(monitor: Any) -> str:
+    """The quantity the replay watched for a callback's ``monitor``."""
+    return "val_accuracy" if monitor in ACCURACY_MONITORS else "loss" if monitor == "loss" else "val_loss"
 
 
 def stopping_described(rule: dict[str, Any]) -> str:
@@ -240,11 +254,12 @@ def stopping_described(rule: dict[str, Any]) -> str:
 
 
 def early_stopping_measures(model: InsightCurves, rule: dict[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
-    """The student's early stopping replayed on the model's validation loss: (verdict ``helped``,
-    ``no_gain`` or ``not_stopped``, measures: the epoch it stops after, the one kept, and the validation
-    loss kept vs at the end of the whole budget)."""
+    """The student's early stopping replayed on what it monitors (the validation loss, the training loss or the
+    validation accuracy): (verdict ``helped``, ``no_gain`` or ``not_stopped``, measures: the epoch it stops
+    after, the one kept, and the validation loss kept vs at the end of the whole budget)."""
     values = model.val_loss
-    monitored = model.loss if rule.get("monitor") == "loss" else values
+    monitored = {"loss": model.loss, **{name: model.val_accuracy for name in ACCURACY_MONITORS}}.get(
+        rule.get("monitor"), values)
     if not values or not math.isfinite(values[-1]) or len(monitored) != len(values):
         return "skipped", ()
     stopped, kept = replay_early_stopping(monitored, rule["patience"], rule["min_delta"], rule["restore_best"],
@@ -253,7 +268,8 @@ def early_stopping_measures(model: InsightCurves, rule: dict[str, Any]) -> tuple
         return "skipped", ()
     kept_val, end_val = values[kept - 1], values[-1]
     measures = (("stopped_epoch", stopped or 0), ("kept_epoch", kept), ("val_kept", kept_val),
-                ("val_end", end_val), ("best_val", min(v for v in values if math.isfinite(v))))
+                ("val_end", end_val), ("best_val", min(v for v in values if math.isfinite(v))),
+                ("watched", watched(rule.get("monitor"))))
     if stopped is None:
         return "not_stopped", measures
     return ("helped" if end_val - kept_val >= MIN_STOP_GAIN else "no_gain"), measures

@@ -451,6 +451,8 @@ class InsightCurves:
     val_loss: tuple[float, ...] = ()
     gap: float | None = None
     """Validation minus training loss, averaged over the last epochs."""
+    val_accuracy: tuple[float, ...] = ()
+    """Keras' accuracy on the validation rows per epoch, measured only for an EarlyStopping watching it."""
 
 
 @dataclass(frozen=True)

@@ -171,10 +171,44 @@ def test_early_stopping_verdicts():
             "mode": "min"}
     kind, measures = tech.early_stopping_measures(curves([0.1] * 10, VAL), rule)
     assert kind == "helped" and dict(measures) == {"stopped_epoch": 7, "kept_epoch": 4, "val_kept": 0.5,
-                                                    "val_end": 0.6, "best_val": 0.5}
+                                                    "val_end": 0.6, "best_val": 0.5, "watched": "val_loss"}
     flat = (1.0, 0.5, 0.505, 0.505, 0.505, 0.505)
     assert tech.early_stopping_measures(curves([0.1] * 6, flat), rule)[0] == "no_gain"
     assert tech.early_stopping_measures(curves([0.1] * 3, (0.3, 0.2, 0.1)), rule)[0] == "not_stopped"
+
+
+def test_an_accuracy_monitor_is_replayed_on_the_validation_accuracy_highest_first():
+    callback = CallbackSpec(class_name="EarlyStopping", monitor="val_accuracy", patience=2)
+    rule = tech.stopping_rule(callback)
+    assert rule["mode"] == "max"  # Keras' "auto" for an accuracy
+    assert tech.stopping_rule(CallbackSpec(class_name="EarlyStopping", monitor="val_acc", patience=2,
+                                           settings=(("mode", "min"),)))["mode"] == "min"  # as given
+    # the accuracy peaks at epoch 3 and then falls: stops after epoch 5, keeps 5 (no restore)
+    model = InsightCurves(loss=(0.1,) * 8, val_loss=(0.9, 0.7, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75), gap=None,
+                          val_accuracy=(0.5, 0.6, 0.8, 0.7, 0.7, 0.7, 0.6, 0.6))
+    kind, measures = tech.early_stopping_measures(model, rule)
+    assert dict(measures)["stopped_epoch"] == 5 and dict(measures)["kept_epoch"] == 5
+    assert dict(measures)["val_kept"] == 0.6 and dict(measures)["val_end"] == 0.75 and kind == "helped"
+    assert dict(measures)["watched"] == "val_accuracy"
+    # replayed on the validation loss instead it would never stop (patience 2 on a curve that rises from epoch 4)
+    assert dict(tech.early_stopping_measures(model, dict(rule, monitor="val_loss", mode="min"))[1])["stopped_epoch"] == 5
+    no_accuracy = InsightCurves(loss=(0.1,) * 8, val_loss=model.val_loss, gap=None)
+    assert tech.early_stopping_measures(no_accuracy, rule)[0] == "skipped"  # not measured: never guessed
+
+
+def test_the_watched_quantity_is_worded_and_survives_result_json(tmp_path):
+    insight = Insight(verdict="not_stopped", model=InsightCurves(loss=(0.1,) * 3, val_loss=(0.3, 0.2, 0.1), gap=None,
+                                                                 val_accuracy=(0.5, 0.6, 0.7)),
+                      removed=("EarlyStopping(monitor='val_accuracy', patience=3)",), epochs=3, compare="early_stopping",
+                      measures=(("stopped_epoch", 0), ("kept_epoch", 3), ("val_kept", 0.1), ("val_end", 0.1),
+                                ("best_val", 0.1), ("watched", "val_accuracy")))
+    back = ins.insight_from_dict(ins.insight_to_dict(insight))
+    assert dict(back.measures)["watched"] == "val_accuracy" and back.model.val_accuracy == (0.5, 0.6, 0.7)
+    for lang, words in (("en", "validation accuracy"), ("es", "exactitud (accuracy) de validación")):
+        key, params = ins.message(back)
+        assert words in translate(key, lang, params)
+    forged = dict(ins.insight_to_dict(insight), measures={"watched": "<script>"})
+    assert "watched" not in dict(ins.insight_from_dict(forged).measures)
 
 
 def reply(model, twin=None) -> dict:
@@ -375,11 +409,11 @@ def test_the_model_fed_its_own_rows_trains_beside_its_copy_in_one_trace():
     x = np.random.default_rng(1).random((8, 4, 4, 1)).astype("float32")
     y = np.random.default_rng(2).random((8, 3)).astype("float32")
     same = trainer.epochs(x, y, x[:2], y[:2], 3, 4, None, np.stack([x] * 3))
-    assert np.allclose(same[:, 0], same[:, 1])  # the same rows: the same curves
+    assert np.allclose(same[:, 0], same[:, 1], equal_nan=True)  # the same rows: the same curves
     trainer.reset()
     flipped = trainer.epochs(x, y, x[:2], y[:2], 3, 4, None, np.stack([x[:, ::-1]] * 3))
     assert not np.allclose(flipped[:, 0, ag_graphfit.FIT_LOSS], flipped[:, 1, ag_graphfit.FIT_LOSS])
-    assert np.allclose(flipped[:, 1], same[:, 1])  # the copy never sees the other rows
+    assert np.allclose(flipped[:, 1], same[:, 1], equal_nan=True)  # the copy never sees the other rows
     trainer.fit(x, y, 2, 4, 0.25)  # the brief training, without rows of its own, takes the same trace
     assert len(trainer.traces) == 1
 
@@ -497,7 +531,7 @@ def test_functional_twins_rebuild_in_the_trainer_with_the_models_weights():
 # -- the course examples through the real CLI ------------------------------------------------------------------
 # tests/test_unit_assignments.py grades every fixture of each assignment through the CLI once and hands its
 # results here (one run serves both: the verdicts there, the comparison here).
-COURSE = {"early-stopping": ("course_example",), "batch-norm": ("course_example",),
+COURSE = {"early-stopping": ("course_example", "restore_best"), "batch-norm": ("course_example",),
           "data-augmentation": ("course_example", "random_layers", "functional_tutorial")}
 
 
@@ -516,6 +550,16 @@ def assert_course_examples_report_whether_the_technique_helps(assignment: str, r
         assert m["val_kept"] == pytest.approx(insight["model"]["val_loss"][m["kept_epoch"] - 1])
         assert m["val_end"] == pytest.approx(insight["model"]["val_loss"][-1])
         assert 0 < m["stopped_epoch"] < 150  # patience 5 on this data stops well before the budget's end
+        accuracy = results["restore_best"]["insight"]  # EarlyStopping(monitor="val_accuracy", restore_best_weights)
+        assert accuracy["verdict"] in ("helped", "no_gain", "not_stopped") and accuracy["measures"]["watched"] == \
+            "val_accuracy"
+        watched = accuracy["model"]["val_accuracy"]
+        assert len(watched) == accuracy["epochs"] and all(0.0 <= v <= 1.0 for v in watched)
+        if accuracy["measures"]["stopped_epoch"]:  # restored: the weights of the best accuracy before the stop
+            kept = accuracy["measures"]["kept_epoch"]
+            assert watched[kept - 1] == max(watched[:accuracy["measures"]["stopped_epoch"]])
+        assert "validation accuracy" in (out / "restore_best" / "report.md").read_text() or \
+            "exactitud (accuracy) de validación" in (out / "restore_best" / "report.md").read_text()
     elif assignment == "batch-norm":
         assert insight["compare"] == "batch_norm" and insight["verdict"] in ("faster", "slower", "same_speed")
         assert insight["removed"] == ["batch_normalization: BatchNormalization",

@@ -62,7 +62,7 @@ def translate(key: str, lang: str, params: dict[str, Any] | None = None) -> str:
     for name, value in (params or {}).items():
         if isinstance(value, SourceLocation) or (value is None and name.endswith("where")):
             value = format_location(value, lang)
-        elif name in ("rule", "kind", "how") and isinstance(value, str):
+        elif name in ("rule", "kind", "how", "watched") and isinstance(value, str):
             value = catalog(lang).get(f"{name}.{value}", value)
         values[name] = value
     return _Formatter().vformat(template, (), values)

@@ -125,7 +125,8 @@ def insight_view(result: GradeResult) -> dict[str, Any] | None:
                       {"batch_size": insight.batch_size})
     view["setup"] = translate(f"insight.{insight.compare}.setup" if other else "insight.setup", lang, {
         "epochs": insight.epochs, "batch": batch, "train": insight.train_samples, "val": insight.val_samples,
-        "data": translate(f"insight.data.{insight.data or 'assignment'}", lang)})
+        "data": translate(f"insight.data.{insight.data or 'assignment'}", lang),
+        "watched": dict(insight.measures).get("watched", "val_loss")})
     if insight.removed and insight.compare != "early_stopping":  # early stopping has no twin: its settings are in the sentence
         view["removed"] = translate("insight.removed", lang, {"removed": "; ".join(insight.removed)})
     view["chart"] = insight_chart(insight, lang)

@@ -5,6 +5,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 INNER = Path(__file__).resolve().parents[2] / "autograder" / "sandbox" / "inner"
@@ -41,7 +42,6 @@ def keras_tf():
 
 
 def data(n=90):
-    import numpy as np
 
     rng = np.random.default_rng(1)
     x = rng.normal(size=(n, 6)).astype("float32")
@@ -111,7 +111,8 @@ def test_the_light_step_trains_exactly_like_keras_own_step(keras_tf, kind, optio
     own.light = [None]  # Keras' apply_gradients
     ours = light.epochs(x[:72], y[:72], x[72:], y[72:], 6, 16)
     theirs = own.epochs(x[:72], y[:72], x[72:], y[72:], 6, 16)
-    assert ours.shape == (6, 1, 4)
+    assert ours.shape == (6, 1, 5)
+    ours, theirs = ours[..., :ag_graphfit.VAL_ACCURACY], theirs[..., :ag_graphfit.VAL_ACCURACY]  # the losses
     assert abs(ours - theirs).max() <= 1e-6 * max(1.0, abs(theirs).max()), (ours, theirs)
 
 
@@ -124,7 +125,9 @@ def test_a_reset_trains_again_from_the_state_it_was_built_with(keras_tf):
     trainer.epochs(x[:72], y[:72], x[72:], y[72:], 3, 0)  # moves weights, slots, seeds and the step on
     trainer.reset()
     again = trainer.epochs(x[:72], y[:72], x[72:], y[72:], 5, 16)
-    assert first.shape == (5, 2, 4) and (first == again).all()
+    assert first.shape == (5, 2, 5) and np.isnan(first[..., ag_graphfit.VAL_ACCURACY]).all()  # none asked for
+    first, again = first[..., :ag_graphfit.VAL_ACCURACY], again[..., :ag_graphfit.VAL_ACCURACY]
+    assert (first == again).all()
     assert (first[:, 0] == first[:, 1]).all(), "same seed, same weights, same batches: the same curves"
 
 
@@ -140,3 +143,29 @@ def test_schedules_clipping_and_other_optimizers_keep_keras_step(keras_tf):
         assert ag_updates.light_step(keras, tf, optimizer, model.trainable_variables) is None, optimizer
     constrained = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, kernel_constraint=keras.constraints.MaxNorm(2))])
     assert ag_updates.light_step(keras, tf, keras.optimizers.Adam(), constrained.trainable_variables) is None
+
+
+@pytest.mark.parametrize("accuracy, units, loss", [("binary", 1, "binary_crossentropy"),
+                                                   ("categorical", 3, "categorical_crossentropy"),
+                                                   ("sparse", 3, "sparse_categorical_crossentropy")])
+def test_the_validation_accuracy_column_is_keras_accuracy(keras_tf, accuracy, units, loss):
+    """What an EarlyStopping(monitor='val_accuracy') watches: after each epoch, the trace's accuracy on the
+    validation rows equals Keras' own ``accuracy`` metric on them (evaluate, after the same training)."""
+
+    keras, tf = keras_tf
+    x, _ = data()
+    labels = (x[:, 0] > 0).astype("int32") + (x[:, 1] > 0.5).astype("int32") * (units - 1 if units > 1 else 0)
+    labels = np.minimum(labels, max(units - 1, 1))
+    y = labels.reshape(-1, 1).astype("float32") if accuracy == "binary" else labels if accuracy == "sparse" \
+        else np.eye(units, dtype="float32")[labels]
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dense(units, activation="sigmoid" if units == 1 else "softmax")])
+    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
+    trainer = ag_graphfit.Trainer(tf, [model], [model.optimizer], keras.losses.get(loss), accuracy=accuracy)
+    table = trainer.epochs(x[:60], y[:60], x[60:], y[60:], 3, 16)
+    evaluated = model.evaluate(x[60:], y[60:], verbose=0, return_dict=True)
+    assert math.isclose(table[-1, 0, ag_graphfit.VAL_ACCURACY], evaluated["accuracy"], abs_tol=1e-6)
+    assert math.isclose(table[-1, 0, ag_graphfit.VAL_DATA], evaluated["loss"], rel_tol=1e-4)
+    plain = ag_graphfit.Trainer(tf, [model], [model.optimizer], keras.losses.get(loss))  # not asked: NaN, never guessed
+    assert math.isnan(plain.epochs(x[:60], y[:60], x[60:], y[60:], 1, 16)[0, 0, ag_graphfit.VAL_ACCURACY])

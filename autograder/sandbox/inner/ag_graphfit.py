@@ -21,8 +21,12 @@ import numpy as np
 
 import ag_updates
 
-FIT_LOSS, VAL_LOSS, TRAIN_DATA, VAL_DATA = range(4)
-"""Columns of a Trainer's table: one row per epoch."""
+FIT_LOSS, VAL_LOSS, TRAIN_DATA, VAL_DATA, VAL_ACCURACY = range(5)
+"""Columns of a Trainer's table: one row per epoch. ``VAL_ACCURACY`` is NaN unless the Trainer was built with
+an ``accuracy`` (what an ``EarlyStopping(monitor='val_accuracy')`` watches)."""
+ACCURACIES = ("binary", "categorical", "sparse")
+"""Keras' ``accuracy`` metric for each kind of target: a 0.5 threshold, or the arg-max against a one-hot row or
+against the label."""
 
 
 def validation_split_at(n, validation_split):
@@ -40,8 +44,10 @@ class Trainer:
     """Models (the graded one, and its twin when the insight wants one), each with its optimizer, one
     loss, and one traced function that trains them side by side, on the same batches, for whole epochs."""
 
-    def __init__(self, tf, models, optimizers, loss_fn, seed=None, augmented=False):
+    def __init__(self, tf, models, optimizers, loss_fn, seed=None, augmented=False, accuracy=None):
         self.tf, self.models, self.optimizers, self.loss_fn = tf, list(models), list(optimizers), loss_fn
+        self.accuracy = accuracy if accuracy in ACCURACIES else None
+        """Which accuracy each epoch measures on the validation rows (None: none, the column is NaN)."""
         self.seed = seed
         """The random seed the models were built with (a reset gives the models that seed builds)."""
         self.augmented = augmented
@@ -153,11 +159,25 @@ class Trainer:
             for model, total in zip(self.models, totals):
                 # Per-row losses averaged over all rows equal the batch-size-weighted mean over batches.
                 # No validation rows: the mean of nothing is NaN, as fit leaves val_loss out.
-                val = data_loss(model, xv, yv, False)
+                predicted = model(xv, training=False)
+                val = tf.reduce_mean(tf.cast(self.loss_fn(yv, predicted), tf.float32))
                 rows.append(tf.stack([total / tf.cast(n, tf.float32), val + penalty(model),
-                                      data_loss(model, xt, yt, False), val]))
+                                      data_loss(model, xt, yt, False), val, self._accuracy(yv, predicted)]))
             return e + 1, table.write(e, tf.stack(rows))
 
         _, table = tf.while_loop(lambda e, _: e < count, epoch,
                                  (tf.constant(0), tf.TensorArray(tf.float32, size=count)))
         return table.stack()
+
+    def _accuracy(self, y, predicted):
+        """Keras' ``accuracy`` of ``predicted`` on ``y`` for this Trainer's kind of target (NaN when it has none)."""
+        tf = self.tf
+        if self.accuracy is None:
+            return tf.constant(float("nan"))
+        if self.accuracy == "binary":
+            right = tf.equal(tf.cast(y, tf.float32), tf.cast(predicted > 0.5, tf.float32))
+        elif self.accuracy == "categorical":
+            right = tf.equal(tf.argmax(y, axis=-1), tf.argmax(predicted, axis=-1))
+        else:
+            right = tf.equal(tf.cast(tf.reshape(y, [-1]), tf.int64), tf.argmax(predicted, axis=-1))
+        return tf.reduce_mean(tf.cast(right, tf.float32))

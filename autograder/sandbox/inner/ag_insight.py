@@ -134,15 +134,16 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
 
     wanted = 2 if request.get("twin") else 1
     augment = ag_augment.replay_settings(request.get("augment")) if wanted == 2 else {}
+    accuracy = request.get("accuracy") if request.get("accuracy") in ag_graphfit.ACCURACIES else None
     if trainer is not None and trainer.seed == seed and len(trainer.models) == wanted \
-            and trainer.augmented == bool(augment):
+            and trainer.augmented == bool(augment) and trainer.accuracy == accuracy:
         trainer.reset()
     else:
         keras.utils.set_random_seed(seed)
         model = rebuild_model(keras, rebuild)
         models = [model] + ([twin_of(keras, request["twin"], model, seed, rebuild_model)] if wanted == 2 else [])
         trainer = ag_graphfit.Trainer(tf, models, [optimizer(keras, rebuild.get("optimizer")) for _ in models],
-                                      loss_function(keras, loss_raw), seed, augmented=bool(augment))
+                                      loss_function(keras, loss_raw), seed, augmented=bool(augment), accuracy=accuracy)
     image_shape = x.shape[1:]  # a generator transforms images, whatever shape the model takes them in
     try:
         x = adapt_inputs(x, trainer.model)
@@ -177,12 +178,14 @@ def run(keras, request, rebuild, task, loss_raw, rebuild_model, trainer=None, us
         tables.append(trainer.epochs(xt, yt, xv, yv, chunk, 0 if full_batch else batch_size, orders,
                                      flow.take(chunk) if flow else None))
         epoch += chunk
-    table = np.concatenate(tables) if tables else np.zeros((0, wanted, 4))
+    table = np.concatenate(tables) if tables else np.zeros((0, wanted, 5))
     if table.shape[0] < 10:
         return {"error": "epochs", "timeout": True, "facts": {"why": "epochs", "epochs": int(table.shape[0])}}
     clean = lambda values: [float(v) if math.isfinite(float(v)) else None for v in values]
     curves = [{"loss": clean(table[:, i, ag_graphfit.TRAIN_DATA]), "val_loss": clean(table[:, i, ag_graphfit.VAL_DATA])}
               for i in range(table.shape[1])]
+    if accuracy:
+        curves[0]["val_accuracy"] = clean(table[:, 0, ag_graphfit.VAL_ACCURACY])
     reply = {"model": curves[0], "train_samples": int(xt.shape[0]), "val_samples": int(xv.shape[0]),
              "batch_size": 0 if full_batch else batch_size, "cut": cut, "elapsed_s": time.monotonic() - started,
              "sized": sized}

@@ -144,7 +144,8 @@ def train(request, send=None):
             optimizers.append(ag_insight.optimizer(keras, rebuild.get("optimizer")))
         # an ImageDataGenerator's replay feeds the model rows of its own: the brief training takes that form too
         augmented = twin is not None and bool(ag_augment.replay_settings((request.get("insight") or {}).get("augment")))
-        trainer = ag_graphfit.Trainer(tf, models, optimizers, loss_fn, settings.get("seed", 0), augmented)
+        accuracy = (request.get("insight") or {}).get("accuracy")  # an EarlyStopping that watches val_accuracy
+        trainer = ag_graphfit.Trainer(tf, models, optimizers, loss_fn, settings.get("seed", 0), augmented, accuracy)
         losses, val_losses = trainer.fit(x, y, epochs, batch_size, 0.2)
         how = "graph"
     except Exception as exc:  # a model or loss the graph path does not cover: Keras' own fit, on a fresh rebuild
