@@ -14,6 +14,7 @@ import math
 from typing import Any, Callable
 
 from autograder.checks.augmentation import LAYER_TRANSFORMS
+from autograder.checks.fit_calls import callbacks_named
 from autograder.sandbox.inner.ag_augment import replays_anything
 from autograder.types import CallbackSpec, InsightCurves, ModelSpec
 
@@ -212,7 +213,7 @@ def stopping_callback(model: ModelSpec | None) -> CallbackSpec | None:
     if model is None:
         return None
     for fit in reversed(model.fit_calls):
-        found = [c for c in fit.callbacks if c.class_name == "EarlyStopping"]
+        found = callbacks_named(fit, "EarlyStopping")
         if found:
             return found[-1]
     return None

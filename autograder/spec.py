@@ -171,6 +171,7 @@ def callback(raw: Any) -> CallbackSpec | None:
                  if k not in ("monitor", "patience", "restore_best_weights")
                  and (v is None or isinstance(v, (str, int, float, bool))))
     return CallbackSpec(class_name=_str(raw.get("class_name"), 80), builtin=raw.get("builtin") is True,
+                        keras_class=_str(raw.get("keras_class"), 80),
                         monitor=_str(settings.get("monitor"), 80), patience=_int(settings.get("patience")),
                         restore_best_weights=restore if isinstance(restore, bool) else None, settings=kept)
 

@@ -202,6 +202,9 @@ class CallbackSpec:
     class_name: str
     builtin: bool = True
     """True when the class comes from Keras itself."""
+    keras_class: str | None = None
+    """The Keras class whose behaviour it has: its own, or the Keras parent of a subclass that overrides none of
+    its hooks (``Callback`` for a class of the student's own); None when unknown (results recorded before it)."""
     monitor: str | None = None
     patience: int | None = None
     restore_best_weights: bool | None = None

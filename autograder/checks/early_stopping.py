@@ -1,7 +1,7 @@
 """Check kind ``early_stopping``: an ``EarlyStopping`` callback reaches the graded model's ``fit``, monitoring a
 validation quantity (``val_loss``, ``val_accuracy`` ...), with ``patience`` at least the rule's minimum."""
 from autograder.checks.base import Evidence, Finding
-from autograder.checks.fit_calls import callbacks_named, graded_fit
+from autograder.checks.fit_calls import callbacks_named, graded_fit, impostors_named
 from autograder.checks.trains import fit_name
 
 
@@ -15,6 +15,9 @@ def early_stopping(ev: Evidence) -> Finding:
     if fit is None:
         return Finding("fail", "early_stopping.no_fit", base, hint="early_stopping.hint")
     found = callbacks_named(fit, callback_class)
+    if not found and impostors_named(fit, callback_class):  # named like Keras' class, without its behaviour
+        return Finding("fail", "early_stopping.not_keras", {**base, "where": fit.location},
+                       hint="early_stopping.hint")
     if not found:
         others = ", ".join(c.class_name for c in fit.callbacks) or "-"
         return Finding("fail", "early_stopping.missing", {**base, "where": fit.location, "others": others},

@@ -9,8 +9,20 @@ def called_fits(model: ModelSpec | None) -> list[FitCall]:
     return [f for f in (model.fit_calls if model is not None else ()) if f.called]
 
 
+def acts_as(callback: CallbackSpec) -> str | None:
+    """The Keras callback whose behaviour ``callback`` has (a Keras class's own name for one recorded before
+    ``keras_class`` was)."""
+    return callback.keras_class or (callback.class_name if callback.builtin else None)
+
+
 def callbacks_named(fit: FitCall, class_name: str) -> list[CallbackSpec]:
-    return [c for c in fit.callbacks if c.class_name == class_name]
+    """The callbacks that act as Keras' ``class_name``: that class, or a subclass keeping its behaviour."""
+    return [c for c in fit.callbacks if acts_as(c) == class_name]
+
+
+def impostors_named(fit: FitCall, class_name: str) -> list[CallbackSpec]:
+    """The callbacks that carry ``class_name`` without acting as Keras' class of that name."""
+    return [c for c in fit.callbacks if c.class_name == class_name and acts_as(c) != class_name]
 
 
 def graded_fit(model: ModelSpec | None, class_name: str = "EarlyStopping") -> FitCall | None:

@@ -71,3 +71,17 @@ def test_no_fit_that_ran():
 
 def test_monitor_default_is_val_loss():
     assert early_stopping(fitted(fit(es(monitor=None)))).status == "pass"
+
+
+def test_only_what_acts_as_keras_early_stopping_counts():
+    """A class of the student's own named EarlyStopping (whatever module it claims, the sandbox records the Keras
+    class it derives from: Callback) fails with its own sentence; a subclass keeping Keras' behaviour passes."""
+    impostor = replace(es(), builtin=True, keras_class="Callback")
+    finding = early_stopping(fitted(fit(impostor)))
+    assert (finding.status, finding.message) == ("fail", "early_stopping.not_keras")
+    own_defaults = replace(es(name="ParadaTemprana"), builtin=False, keras_class="EarlyStopping")
+    assert early_stopping(fitted(fit(own_defaults))).status == "pass"
+    overridden = replace(es(), builtin=False, keras_class=None)  # a subclass redefining on_epoch_end
+    assert early_stopping(fitted(fit(overridden))).message == "early_stopping.not_keras"
+    recorded_before = replace(es(), builtin=True, keras_class=None)  # a result stored before keras_class was
+    assert early_stopping(fitted(fit(recorded_before))).status == "pass"

@@ -34,11 +34,37 @@ def test_callbacks_are_described_by_their_settings(evidence):
     described = ev.describe_callbacks([keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=3,
                                                                      restore_best_weights=True),
                                        keras.callbacks.History()])
-    assert described[0] == {"class_name": "EarlyStopping", "builtin": True,
+    assert described[0] == {"class_name": "EarlyStopping", "builtin": True, "keras_class": "EarlyStopping",
                             "settings": {"monitor": "val_accuracy", "patience": 3, "restore_best_weights": True,
                                          "min_delta": 0, "mode": "auto", "baseline": None,
                                          "start_from_epoch": 0}}
     assert described[1]["class_name"] == "History" and ev.describe_callbacks(None) == []
+
+
+def test_a_callback_is_recorded_as_the_keras_class_it_acts_as(evidence):
+    import keras
+
+    ev = evidence[0]
+
+    class Impostor(keras.callbacks.Callback):  # named and dressed like Keras' own, stops nothing
+        def __init__(self):
+            super().__init__()
+            self.monitor, self.patience = "val_loss", 5
+
+    Impostor.__name__, Impostor.__module__ = "EarlyStopping", "keras.src.callbacks.early_stopping"
+
+    class OwnDefaults(keras.callbacks.EarlyStopping):
+        def __init__(self):
+            super().__init__(monitor="val_loss", patience=4)
+
+    class Overridden(keras.callbacks.EarlyStopping):
+        def on_epoch_end(self, epoch, logs=None):
+            pass
+
+    recorded = ev.describe_callbacks([keras.callbacks.EarlyStopping(), Impostor(), OwnDefaults(), Overridden()])
+    assert [(r["class_name"], r["builtin"], r["keras_class"]) for r in recorded] == [
+        ("EarlyStopping", True, "EarlyStopping"), ("EarlyStopping", False, "Callback"),
+        ("OwnDefaults", False, "EarlyStopping"), ("Overridden", False, None)]
 
 
 def test_generator_transforms_and_the_flow_that_feeds_fit(evidence):

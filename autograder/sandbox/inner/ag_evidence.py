@@ -16,6 +16,7 @@ from builtins import (  # noqa: A004
 import inspect
 import sys
 
+import ag_describe
 import ag_state
 from ag_state import Base, Callback, Flow, Generator, GeneratorSettings
 
@@ -64,8 +65,34 @@ def hasattr_safe(value, name):
 
 
 # -- callbacks -------------------------------------------------------------------------------------------
+CALLBACK_HOOKS = ("get_monitor_value", "_is_improvement", "_set_monitor_op", "set_model")
+"""Besides the ``on_*`` methods, what makes a Keras callback act: a subclass that defines one of these (or an
+``on_*``) no longer has its Keras parent's behaviour."""
+
+
+def keras_behaviour(callback):
+    """The name of the Keras class (one defined before any student code ran) whose behaviour ``callback`` has: its
+    own class, or the Keras class a subclass of the student's inherits from when the subclass overrides none of its
+    hooks (an ``__init__`` with other defaults keeps it). A class of the student's own that merely calls itself
+    ``EarlyStopping``, whatever ``__module__`` it claims, gets the Keras class it does derive from (``Callback``)."""
+    try:
+        mro = type(callback).__mro__
+    except Exception:
+        return None
+    for klass in mro:
+        if klass in ag_describe.KERAS_CLASSES:
+            return str(klass.__name__)[:80]
+        try:
+            own = list(vars(klass))
+        except TypeError:
+            return None
+        if any(isinstance(name, str) and (name.startswith("on_") or name in CALLBACK_HOOKS) for name in own):
+            return None
+    return None
+
+
 def describe_callbacks(callbacks):
-    """The callbacks given to one ``fit``, each as {class_name, builtin, settings} (at most 20)."""
+    """The callbacks given to one ``fit``, each as {class_name, builtin, keras_class, settings} (at most 20)."""
     if callbacks is None:
         return []
     if not isinstance(callbacks, (list, tuple)):
@@ -73,7 +100,6 @@ def describe_callbacks(callbacks):
     out = []
     for callback in list(callbacks)[:MAX_RECORDS]:
         klass = type(callback)
-        module = getattr(klass, "__module__", "") or ""
         settings = {}
         for name in CALLBACK_SETTINGS:
             try:
@@ -81,8 +107,8 @@ def describe_callbacks(callbacks):
                     settings[name] = plain(vars(callback)[name])
             except TypeError:
                 break
-        out.append(ag_state.new(Callback, class_name=klass.__name__[:80], builtin=module.startswith("keras"),
-                                settings=settings))
+        out.append(ag_state.new(Callback, class_name=klass.__name__[:80], builtin=ag_describe.is_builtin(callback),
+                                keras_class=keras_behaviour(callback), settings=settings))
     return out
 
 

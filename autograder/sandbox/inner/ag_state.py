@@ -105,6 +105,8 @@ class Callback:
 
     class_name: str = ""
     builtin: bool = False
+    keras_class: Optional[str] = None
+    """The Keras class whose behaviour it has (``ag_evidence.keras_behaviour``): its own, or a parent's."""
     settings: dict = field(default_factory=dict)
 
 
