@@ -19,6 +19,8 @@ def after_each_hidden(ev: Evidence) -> Finding:
     for use in hidden:
         params = {**named, **layer_params(use.layer), "units": use.layer.units}
         after = layer_after(ev.model, use, wanted, between)
+        if after == wanted:  # a class defined in the code that only carries the name
+            return Finding("fail", "dropout.not_keras", params, hint="dropout.hint")
         if after is None or isinstance(after, str):
             key = "dropout.missing_end" if after is None else "dropout.missing"
             return Finding("fail", key, {**params, "found": after or ""}, hint="dropout.hint")

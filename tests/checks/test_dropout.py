@@ -43,3 +43,11 @@ def test_dropout_before_the_layer_does_not_count():
 
 def test_relu_layer_may_stand_between():
     assert run(dense(activation=None), layer("ReLU"), dropout(), dense(), dropout(), output()).status == "pass"
+
+
+def test_a_class_of_its_own_called_dropout_is_not_keras_dropout():
+    from dataclasses import replace
+
+    own = replace(dropout(0.5), builtin=False)  # the sandbox's identity test: not a class Keras defined
+    f = run(dense(), own, dense(), dropout(), output())
+    assert (f.status, f.message) == ("fail", "dropout.not_keras")
