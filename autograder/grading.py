@@ -203,6 +203,10 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
     rule = None
     if compare == "early_stopping":
         rule = stopping_rule(stopping_callback(spec))
+        if rule["monitor"] in ACCURACY_MONITORS and not logs_metric(spec, rule["monitor"]):
+            # Keras logs val_<name> only for a compiled metric of that name: the callback never stops this training
+            return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
+                "monitor_not_logged", rule["monitor"], removed, compare=compare)
         if rule["monitor"] in ACCURACY_MONITORS and training_task(spec) != "regression":
             request["accuracy"] = training_task(spec)  # the trainer measures Keras' accuracy on the validation rows
         elif rule["monitor"] not in ("val_loss", "loss"):  # losses and classification accuracy are measured
@@ -217,6 +221,13 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
         return training, insight_mod.skipped("no_data", str(reply.get("error")), removed,
                                              insight_mod.insight_facts(reply.get("facts")), compare)
     return training, insight_mod.insight_from_reply(reply, removed, data, compare, rule)
+
+
+def logs_metric(spec: ModelSpec, monitor: str) -> bool:
+    """Whether the model's ``fit`` logs ``monitor``: the losses always, ``val_<name>`` for a compiled metric ``name``
+    (``metrics=['accuracy']`` logs ``val_accuracy``, ``metrics=['acc']`` logs ``val_acc``)."""
+    name = monitor[len("val_"):] if monitor.startswith("val_") else monitor
+    return name == "loss" or (spec.compile is not None and name in spec.compile.metrics)
 
 
 def localize(findings: dict[str, Finding], assignment: Assignment, lang: str) -> tuple[CheckResult, ...]:

@@ -75,7 +75,7 @@ def dynamic_values() -> dict[str, set[str]]:
         "summary.insight_title_": {"batch_norm", "early_stopping", "augmentation"},
         "summary.insight_counts_": {"batch_norm", "early_stopping", "augmentation"},
         "insight.other.skipped.": {"not_trained", "custom_layers", "no_data", "failed", "timeout", "not_finite",
-                                   "too_large", "functional", "monitor"},
+                                   "too_large", "functional", "monitor", "monitor_not_logged"},
     }
 
 

@@ -259,7 +259,8 @@ def test_nothing_to_compare_and_skipped_are_worded_per_technique(lang):
         none = insight_view(result_with(ins.nothing_to_compare(compare, None), lang))["sentence"]
         assert not none.startswith("insight.")
     technique = translate("insight.technique.early_stopping", lang)
-    for reason in ("failed", "timeout", "too_large", "not_trained", "functional", "monitor", "no_data"):
+    for reason in ("failed", "timeout", "too_large", "not_trained", "functional", "monitor", "monitor_not_logged",
+                   "no_data"):
         sentence = insight_view(result_with(ins.skipped(reason, "x", compare="early_stopping"), lang))["sentence"]
         assert technique in sentence, reason
 
@@ -578,3 +579,21 @@ def assert_course_examples_report_whether_the_technique_helps(assignment: str, r
         functional = results["functional_tutorial"]["insight"]  # keras.io's Functional tutorial: Identity twins
         assert functional["verdict"] in ("reduced", "not_reduced", "no_overfit") and functional["twin"] is not None
         assert [r.split(": ")[1] for r in functional["removed"]] == ["RandomFlip", "RandomRotation"]
+
+
+def test_an_accuracy_monitor_counts_only_when_compile_logs_that_metric():
+    """Keras logs ``val_<name>`` for a compiled metric ``name`` only; an EarlyStopping on anything else never stops
+    (Keras warns and goes on), so the insight does not pretend to replay it."""
+    from dataclasses import replace as with_
+
+    from autograder.grading import logs_metric
+    from autograder.types import CompileSpec
+    from tests.checks.factory import model
+
+    spec = model()
+    compiled = lambda *metrics: with_(spec, compile=CompileSpec(optimizer="Adam", loss="binary_crossentropy",
+                                                                metrics=metrics))
+    assert logs_metric(compiled("accuracy"), "val_accuracy") and not logs_metric(compiled("accuracy"), "val_acc")
+    assert logs_metric(compiled("acc"), "val_acc") and not logs_metric(compiled(), "val_accuracy")
+    assert logs_metric(compiled(), "val_loss") and logs_metric(compiled(), "loss")
+    assert not logs_metric(with_(spec, compile=None), "val_accuracy")
