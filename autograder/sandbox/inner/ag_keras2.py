@@ -89,8 +89,14 @@ class AliasModule(types.ModuleType):
         self._ag_suffix = suffix
 
     def __getattr__(self, attr):
-        if attr.startswith("__") and attr.endswith("__"):
+        if attr.startswith("__") and attr.endswith("__") or attr.startswith("_ag_"):
             raise AttributeError(attr)
+        noted = self.__dict__.get("_ag_noted")
+        if noted is not None:  # reached by attribute from a real Keras module: noted where the code first uses it
+            try:
+                noted(None)
+            except Exception:
+                pass
         child = f"{self._ag_suffix}.{attr}"
         if child in MOVED:
             return AliasModule(f"{self.__name__}.{attr}", MOVED[child], child)
@@ -188,8 +194,10 @@ def install_imports(sites, notes):
             return real_import(target, None, None, fromlist, 0)
         targets = MOVED[removed]
         notes.add(f"{prefix}{rest}", modern_module(prefix, removed, targets), site)
+        # ``from keras.layers.experimental import preprocessing``: a removed module imported from a removed one
+        child_imported = any(isinstance(item, str) and f"{rest}.{item}" in MOVED for item in fromlist or ())
         if fromlist:
-            if len(targets) == 1:
+            if len(targets) == 1 and not child_imported:
                 return real_import(f"keras.{targets[0]}", None, None, fromlist, 0)
             alias = AliasModule(f"keras.{removed}", targets, removed)
             for part in rest[len(removed) + 1:].split(".") if rest != removed else ():
@@ -214,6 +222,24 @@ def install_imports(sites, notes):
         return real_import(base.partition(".")[0], None, None, (), 0)
 
     builtins.__import__ = __import__
+
+
+def install_layer_attributes(notes):
+    """``layers.experimental.preprocessing.RandomFlip`` reached by attributes (``from tensorflow.keras import
+    layers``, then the TF 2.3-2.5 tutorials' spelling): Keras 3's ``keras.layers`` and ``tf.keras``'s copy of it
+    get the removed ``experimental`` module, whose names are Keras 3's layers. The first use is noted at its site."""
+    key = "layers.experimental"
+    for name, prefix in (("keras.layers", "keras."), ("keras._tf_keras.keras.layers", "tensorflow.keras.")):
+        module = sys.modules.get(name)
+        if module is None or hasattr(module, "experimental"):
+            continue
+        alias = AliasModule(f"keras.{key}", MOVED[key], key)
+        alias._ag_noted = lambda site, prefix=prefix: notes.add(f"{prefix}{key}", modern_module(prefix, key, ("layers",)),
+                                                                site)
+        try:
+            setattr(module, "experimental", alias)
+        except Exception:
+            pass
 
 
 def install_optimizers(notes):
@@ -423,6 +449,7 @@ def install(sites, records, is_standin):
     """Install every mapping; notes are appended to ``records``. Call after the hooks are installed."""
     notes = Notes(sites, records)
     install_imports(sites, notes)
+    install_layer_attributes(notes)
     install_optimizers(notes)
     install_layers(notes)
     install_model(notes, is_standin)
