@@ -1,8 +1,9 @@
 """Keras 2 idioms that Keras 3 removed, mapped to their Keras 3 spelling while the student's code runs.
 
 Each use is recorded as {"idiom", "modern", "location"}: code spellings, language-neutral.
-Covered: removed import paths (``keras.layers.core``, ``keras.utils.np_utils`` ... also under
-``tensorflow.keras`` and the old ``tensorflow.python.keras``), ``keras.optimizers.legacy``, optimizer
+Covered: removed import paths (``keras.layers.core``, ``keras.utils.np_utils``,
+``keras.layers.experimental.preprocessing`` ... also under ``tensorflow.keras`` and the old
+``tensorflow.python.keras``, and ``layers.experimental`` reached by attributes), ``keras.optimizers.legacy``, optimizer
 ``lr=`` and ``decay=``, ``l2(l=...)``, Keras 1 layer arguments (``Dense(output_dim=, init=, W_regularizer=)``,
 ``Dropout(p=)``), ``fit(nb_epoch=)``, ``fit_generator``/``evaluate_generator``/``predict_generator``,
 ``predict_classes``/``predict_proba``, stand-ins passed to ``fit(callbacks=...)`` (dropped),
