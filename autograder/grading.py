@@ -203,15 +203,16 @@ def train_with_insight(sandbox: Sandbox, spec: ModelSpec, artifact: ExecutionArt
     rule = None
     if compare == "early_stopping":
         rule = stopping_rule(stopping_callback(spec))
-        if rule["monitor"] in ACCURACY_MONITORS and not logs_metric(spec, rule["monitor"]):
+        monitor, task = rule["monitor"], training_task(spec)
+        if monitor in ACCURACY_MONITORS and not logs_metric(spec, monitor):
             # Keras logs val_<name> only for a compiled metric of that name: the callback never stops this training
             return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
-                "monitor_not_logged", rule["monitor"], removed, compare=compare)
-        if rule["monitor"] in ACCURACY_MONITORS and training_task(spec) != "regression":
-            request["accuracy"] = training_task(spec)  # the trainer measures Keras' accuracy on the validation rows
-        elif rule["monitor"] not in ("val_loss", "loss"):  # losses and classification accuracy are measured
+                "monitor_not_logged", monitor, removed, compare=compare)
+        if monitor in ACCURACY_MONITORS and task != "regression":
+            request["accuracy"] = task  # the trainer measures Keras' accuracy on the validation rows
+        elif monitor not in ("val_loss", "loss"):  # losses and classification accuracy are measured
             return train_and_measure(sandbox, spec, assignment)[0], insight_mod.skipped(
-                "monitor", rule["monitor"], removed, compare=compare)
+                "monitor", monitor, removed, compare=compare)
     training, reply = train_and_measure(sandbox, spec, assignment, request)
     if isinstance(reply, dict) and reply.get("custom_layers"):
         return training, insight_mod.skipped("custom_layers", str(reply.get("error")), removed, compare=compare)

@@ -75,18 +75,10 @@ def keras_behaviour(callback):
     own class, or the Keras class a subclass of the student's inherits from when the subclass overrides none of its
     hooks (an ``__init__`` with other defaults keeps it). A class of the student's own that merely calls itself
     ``EarlyStopping``, whatever ``__module__`` it claims, gets the Keras class it does derive from (``Callback``)."""
-    try:
-        mro = type(callback).__mro__
-    except Exception:
-        return None
-    for klass in mro:
+    for klass in type(callback).__mro__:
         if klass in ag_describe.KERAS_CLASSES:
             return str(klass.__name__)[:80]
-        try:
-            own = list(vars(klass))
-        except TypeError:
-            return None
-        if any(isinstance(name, str) and (name.startswith("on_") or name in CALLBACK_HOOKS) for name in own):
+        if any(isinstance(name, str) and (name.startswith("on_") or name in CALLBACK_HOOKS) for name in vars(klass)):
             return None
     return None
 

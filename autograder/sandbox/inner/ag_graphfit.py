@@ -125,8 +125,11 @@ class Trainer:
             losses = model.losses
             return tf.add_n([tf.cast(v, tf.float32) for v in losses]) if losses else tf.constant(0.0)
 
+        def mean_loss(y, predicted):
+            return tf.reduce_mean(tf.cast(self.loss_fn(y, predicted), tf.float32))
+
         def data_loss(model, xb, yb, training):
-            return tf.reduce_mean(tf.cast(self.loss_fn(yb, model(xb, training=training)), tf.float32))
+            return mean_loss(yb, model(xb, training=training))
 
         def epoch(e, table):
             order = orders[tf.minimum(e, last_order)]
@@ -159,8 +162,8 @@ class Trainer:
             for model, total in zip(self.models, totals):
                 # Per-row losses averaged over all rows equal the batch-size-weighted mean over batches.
                 # No validation rows: the mean of nothing is NaN, as fit leaves val_loss out.
-                predicted = model(xv, training=False)
-                val = tf.reduce_mean(tf.cast(self.loss_fn(yv, predicted), tf.float32))
+                predicted = model(xv, training=False)  # one forward pass for the loss and the accuracy
+                val = mean_loss(yv, predicted)
                 rows.append(tf.stack([total / tf.cast(n, tf.float32), val + penalty(model),
                                       data_loss(model, xt, yt, False), val, self._accuracy(yv, predicted)]))
             return e + 1, table.write(e, tf.stack(rows))

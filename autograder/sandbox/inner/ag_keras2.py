@@ -95,7 +95,7 @@ class AliasModule(types.ModuleType):
         noted = self.__dict__.get("_ag_noted")
         if noted is not None:  # reached by attribute from a real Keras module: noted where the code first uses it
             try:
-                noted(None)
+                noted()  # Notes.add finds the student's site above this frame
             except Exception:
                 pass
         child = f"{self._ag_suffix}.{attr}"
@@ -235,8 +235,7 @@ def install_layer_attributes(notes):
         if module is None or hasattr(module, "experimental"):
             continue
         alias = AliasModule(f"keras.{key}", MOVED[key], key)
-        alias._ag_noted = lambda site, prefix=prefix: notes.add(f"{prefix}{key}", modern_module(prefix, key, ("layers",)),
-                                                                site)
+        alias._ag_noted = lambda prefix=prefix: notes.add(f"{prefix}{key}", modern_module(prefix, key, MOVED[key]))
         try:
             setattr(module, "experimental", alias)
         except Exception:
