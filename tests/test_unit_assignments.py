@@ -55,6 +55,11 @@ def test_fixtures_score_as_expected(assignment, tmp_path):
     assert_verdicts(assignment, read_results(out), EXPECTED[assignment])
     assert catalog_keys_shown(out) == {}  # every sentence worded
     assert_course_examples_report_whether_the_technique_helps(assignment, read_results(out), out)
+    if assignment == "data-augmentation":  # TF 2.3-2.5's layers.experimental, imported or reached by attributes
+        for name, line in (("tf25_experimental_preprocessing", 6), ("tf23_preprocessing_attributes", 8)):
+            notes = read_results(out)[name]["keras2"]
+            assert [(n["idiom"], n["modern"], n["location"]["line"]) for n in notes] == [
+                ("tensorflow.keras.layers.experimental", "tensorflow.keras.layers", line)]
 
 
 @pytest.mark.slow
